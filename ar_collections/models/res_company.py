@@ -1,0 +1,82 @@
+import logging
+
+import pytz
+
+from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+# Days overdue and mail template of each stage of the default policy.
+DEFAULT_POLICY_STAGES = [
+    (1, "ar_collections.mail_template_ar_reminder_first"),
+    (15, "ar_collections.mail_template_ar_reminder_second"),
+    (30, "ar_collections.mail_template_ar_reminder_final"),
+]
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    ar_net_credits = fields.Boolean(
+        string="Net Open Credits",
+        default=True,
+        help="Subtract open credit notes and unmatched payments from the "
+        "overdue and aging figures, oldest due item first.",
+    )
+    ar_collection_policy_id = fields.Many2one(
+        comodel_name="ar.collection.policy",
+        string="Default Collection Policy",
+        domain="[('company_id', '=', id)]",
+        help="Policy whose stages the daily collection run applies to this "
+        "company's customers.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._ar_ensure_collection_policy()
+        return companies
+
+    def _ar_local_today(self):
+        """Return today's date in the company's time zone (its partner's, else UTC)."""
+        self.ensure_one()
+        tz_name = self.partner_id.tz or "UTC"
+        return (
+            fields.Datetime.now()
+            .replace(tzinfo=pytz.utc)
+            .astimezone(pytz.timezone(tz_name))
+            .date()
+        )
+
+    def _ar_ensure_collection_policy(self):
+        """Create the default policy for companies that have none."""
+        for company in self.filtered(lambda c: not c.ar_collection_policy_id):
+            stage_vals = []
+            for days, template_xmlid in DEFAULT_POLICY_STAGES:
+                template = self.env.ref(template_xmlid, raise_if_not_found=False)
+                stage_vals.append(
+                    fields.Command.create(
+                        {
+                            "name": self.env._("Reminder at %(days)s days", days=days),
+                            "min_days_overdue": days,
+                            "mail_template_id": template.id if template else False,
+                        }
+                    )
+                )
+            policy = (
+                self.env["ar.collection.policy"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._("Standard collection policy"),
+                        "company_id": company.id,
+                        "stage_ids": stage_vals,
+                    }
+                )
+            )
+            company.sudo().ar_collection_policy_id = policy
+            _logger.info(
+                "Created default collection policy %s for company %s",
+                policy.id,
+                company.id,
+            )
