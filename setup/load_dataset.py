@@ -350,6 +350,7 @@ class DatasetLoader:
             ]
         )
         payments.action_post()
+        plan = []
         for row, payment in zip(batch, payments, strict=True):
             invoice = invoices[row.invoice_ref]
             if not payment.move_id:
@@ -358,11 +359,15 @@ class DatasetLoader:
                     "created no journal entry; set an outstanding receipts "
                     f"account on journal {self.bank_journal.name}"
                 )
-            lines = (payment.move_id.line_ids | invoice.line_ids).filtered(
-                lambda line: line.account_id.account_type == "asset_receivable"
-                and not line.reconciled
+            plan.append(
+                (payment.move_id.line_ids | invoice.line_ids).filtered(
+                    lambda line: line.account_id.account_type == "asset_receivable"
+                    and not line.reconciled
+                )
             )
-            lines.reconcile()
+        # One reconciliation plan for the batch: each pair is matched on its
+        # own, with the data of the whole batch fetched at once.
+        self.env["account.move.line"]._reconcile_plan(plan)
 
     def _ensure_disputes(self, rows, invoices):
         Dispute = self.env["ar.dispute"]

@@ -64,6 +64,7 @@ odoo_python "$REPO_ROOT/setup/load_dataset.py" -c "$config" -d "$template_db" \
 
 echo "== Repository-level tests on a copy of the dataset database"
 createdb -T "$template_db" "$dataset_db"
+export AR_TEMPLATE_DB="$template_db" AR_ODOO_CONFIG="$config"
 set +e
 run_pytest "$dataset_db" "$work_dir/repo.xml" tests
 set -e

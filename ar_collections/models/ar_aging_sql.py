@@ -48,8 +48,8 @@ def aging_bucket_sql(days_sql):
     """Build a CASE expression that maps days overdue to an AGING_BUCKETS key."""
     branches = []
     for key, _label, _first_day, last_day in AGING_BUCKETS:
-        # Buckets are in increasing order, so the first upper bound that
-        # holds picks the bucket.
+        # Buckets are in increasing order, so the first upper bound that is
+        # not exceeded picks the bucket.
         if last_day is None:
             branches.append(SQL("ELSE %s", key))
         else:

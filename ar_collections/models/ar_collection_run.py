@@ -1,5 +1,6 @@
 import logging
 
+import psycopg2
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -27,8 +28,9 @@ class ArCollectionRun(models.AbstractModel):
     _description = "Collection Run"
 
     @api.model
-    def _cron_send_reminders(self):
-        self.run_reminders(commit=True)
+    def _cron_send_reminders(self, as_of_date=None):
+        """Run for every company; ``as_of_date`` (ISO string) replaces today."""
+        return self.run_reminders(as_of_date=as_of_date, commit=True)
 
     @api.model
     def run_reminders(
@@ -196,33 +198,39 @@ class ArCollectionRun(models.AbstractModel):
     def _insert_claim(self, customer, company, stage, as_of_date):
         """Insert the claim row unless its key is taken; return it or an empty set.
 
-        Plain SQL with ON CONFLICT DO NOTHING lets a concurrent transaction
-        that holds the same key make this one wait and then skip, without a
-        failed statement.
+        With plain SQL and ON CONFLICT DO NOTHING, a concurrent transaction
+        that inserted the same key first makes this one wait, then skip.
+        Odoo's cursors use REPEATABLE READ, where PostgreSQL reports a key
+        committed after this transaction's snapshot as a serialization
+        failure instead: that too means the key is taken.
         """
         Claim = self.env["ar.collection.claim"].sudo()
         Claim.flush_model()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                INSERT INTO ar_collection_claim (
-                    partner_id, company_id, stage_id, channel, claim_date, state,
-                    create_uid, create_date, write_uid, write_date)
-                VALUES (%s, %s, %s, %s, %s, 'queued',
-                        %s, NOW() AT TIME ZONE 'UTC', %s, NOW() AT TIME ZONE 'UTC')
-                ON CONFLICT (partner_id, company_id, stage_id, channel, claim_date)
-                DO NOTHING
-                RETURNING id
-                """,
-                customer.id,
-                company.id,
-                stage.id,
-                stage.channel,
-                as_of_date,
-                self.env.uid,
-                self.env.uid,
-            )
+        query = SQL(
+            """
+            INSERT INTO ar_collection_claim (
+                partner_id, company_id, stage_id, channel, claim_date, state,
+                create_uid, create_date, write_uid, write_date)
+            VALUES (%s, %s, %s, %s, %s, 'queued',
+                    %s, NOW() AT TIME ZONE 'UTC', %s, NOW() AT TIME ZONE 'UTC')
+            ON CONFLICT (partner_id, company_id, stage_id, channel, claim_date)
+            DO NOTHING
+            RETURNING id
+            """,
+            customer.id,
+            company.id,
+            stage.id,
+            stage.channel,
+            as_of_date,
+            self.env.uid,
+            self.env.uid,
         )
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, log_exceptions=False)
+                rows = self.env.cr.fetchall()
+        except psycopg2.errors.SerializationFailure:
+            return Claim
         return Claim.browse([row[0] for row in rows])
 
     def _prepare_claim_vals(self, items, max_days):

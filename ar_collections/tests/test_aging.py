@@ -21,7 +21,7 @@ class TestAging(ArCollectionsCommon):
         self.assertAlmostEqual(total, debtor.total_open, places=2)
 
     def test_due_today_not_overdue(self):
-        """C19: an item due on the as-of date is 0 days overdue and not overdue."""
+        """an item due on the as-of date is 0 days overdue and not overdue."""
         self.make_invoice(100.0, "2025-03-01", "2025-03-10")
         self.make_invoice(50.0, "2025-03-01", "2025-03-09")
         self.make_invoice(70.0, "2025-03-01", "2025-03-11")
@@ -39,7 +39,7 @@ class TestAging(ArCollectionsCommon):
         self.assertEqual(days, [-1, 0, 1])
 
     def test_installments_aged_separately(self):
-        """C20: the overdue installment alone is overdue."""
+        """the overdue installment alone is overdue."""
         term = self.env["account.payment.term"].create(
             {
                 "name": "30% now, 70% at 60 days",
@@ -66,7 +66,7 @@ class TestAging(ArCollectionsCommon):
         self.assertBucketsAddUp(debtor)
 
     def test_as_of_ignores_later_payment(self):
-        """C21: a payment after the as-of date does not reduce the residual."""
+        """a payment after the as-of date does not reduce the residual."""
         invoice = self.make_invoice(1000.0, "2020-04-30", "2020-04-30")
         self.pay(invoice, 1000.0, "2020-06-30")
 
@@ -77,7 +77,7 @@ class TestAging(ArCollectionsCommon):
         self.assertFalse(self.debtor("2020-07-01"))
 
     def test_as_of_ages_by_due_date(self):
-        """C21 variant: 30-day terms put the invoice 1 day overdue, not 31."""
+        """30-day terms put the invoice 1 day overdue, not 31."""
         invoice = self.make_invoice(1000.0, "2020-04-30", "2020-05-30")
         self.pay(invoice, 1000.0, "2020-06-30")
 
@@ -87,7 +87,7 @@ class TestAging(ArCollectionsCommon):
         self.assertEqual(debtor.amount_31_60, 0.0)
 
     def test_not_due_bucket_completes_total(self):
-        """C22: not-due items have their own bucket and all buckets add up."""
+        """not-due items have their own bucket and all buckets add up."""
         self.make_invoice(500.0, "2025-11-01", "2025-11-15")
         self.make_invoice(300.0, "2025-12-01", "2026-01-15")
 
@@ -98,7 +98,7 @@ class TestAging(ArCollectionsCommon):
         self.assertBucketsAddUp(debtor)
 
     def test_partial_payment_residual(self):
-        """C01: a partly paid overdue invoice stays overdue for its residual."""
+        """a partly paid overdue invoice stays overdue for its residual."""
         invoice = self.make_invoice(1000.0, "2025-01-01", "2025-01-31")
         self.pay(invoice, 400.0, "2025-02-05")
 

@@ -34,7 +34,7 @@ class TestCollectionRun(ArCollectionsCommon):
         self.assertTrue(all(self.policy.stage_ids.mapped("mail_template_id")))
 
     def test_partly_paid_invoice_reminded(self):
-        """C01: the residual of a partly paid invoice is reminded, 20 days overdue."""
+        """the residual of a partly paid invoice is reminded, 20 days overdue."""
         invoice = self.make_invoice(1000.0, "2025-01-01", "2025-01-31")
         self.pay(invoice, 400.0, "2025-02-05")
 
@@ -51,7 +51,7 @@ class TestCollectionRun(ArCollectionsCommon):
         self.assertIn(invoice.name, claim.message_id.body)
 
     def test_reminder_history_survives_payment(self):
-        """C01: reminders sent before a payment stay on the customer."""
+        """reminders sent before a payment stay on the customer."""
         invoice = self.make_invoice(1000.0, "2025-01-01", "2025-01-31")
         self.run_collection("2025-02-03")
         self.pay(invoice, 1000.0, "2025-02-10")
@@ -75,7 +75,7 @@ class TestCollectionRun(ArCollectionsCommon):
         self.assertEqual(self.claims().recipient_ids, self.customer)
 
     def test_once_per_day_over_many_runs(self):
-        """C07: runs every few minutes the same day queue exactly one email."""
+        """runs every few minutes the same day queue exactly one email."""
         self.make_invoice(250.0, "2025-05-01", "2025-06-01")
 
         summaries = [self.run_collection("2025-06-02") for _run in range(5)]
@@ -115,7 +115,7 @@ class TestCollectionRun(ArCollectionsCommon):
         self.assertEqual(claim.amount_total, 500.0)
 
     def test_key_taken_by_other_worker(self):
-        """C07: when another worker holds today's key, this run sends nothing."""
+        """when another worker has taken today's key, this run sends nothing."""
         self.make_invoice(250.0, "2025-05-01", "2025-06-01")
         run = self.env["ar.collection.run"]
         other_worker_claim = run._insert_claim(
@@ -213,13 +213,13 @@ class TestCollectionRun(ArCollectionsCommon):
         )
 
     def test_not_overdue_no_reminder(self):
-        """C19: an invoice due on the run date is not reminded."""
+        """an invoice due on the run date is not reminded."""
         self.make_invoice(100.0, "2025-03-01", "2025-03-10")
         self.assertEqual(self.run_collection("2025-03-10")["queued"], 0)
         self.assertEqual(self.run_collection("2025-03-11")["queued"], 1)
 
     def test_installment_reminder(self):
-        """C20: only the overdue installment is listed."""
+        """only the overdue installment is listed."""
         term = self.env["account.payment.term"].create(
             {
                 "name": "30/70",
@@ -383,3 +383,14 @@ class TestCollectionRun(ArCollectionsCommon):
         claim = self.claims()
         self.assertEqual(claim.claim_date, self.company._ar_local_today())
         self.assertEqual(claim.stage_id, self.stage_30)
+
+    def test_cron_takes_as_of_date(self):
+        """The scheduled action's method accepts an as-of date."""
+        self.make_invoice(250.0, "2025-05-01", "2025-06-01")
+        with patch.object(self.env.cr, "commit", lambda: None):
+            summary = self.env["ar.collection.run"]._cron_send_reminders(
+                as_of_date="2025-06-16"
+            )
+        self.assertEqual(summary["queued"], 1)
+        self.assertEqual(self.claims().claim_date.isoformat(), "2025-06-16")
+        self.assertEqual(self.claims().stage_id, self.stage_15)
