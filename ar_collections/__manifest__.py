@@ -25,6 +25,12 @@
         "wizards/ar_collection_run_wizard_views.xml",
         "views/ar_collections_menus.xml",
     ],
+    "demo": ["demo/ar_collections_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "ar_collections/static/tests/tours/*.js",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,

@@ -13,8 +13,16 @@ check_odoo_src
 echo "Odoo source: $ODOO_SRC ($(grep -E '^version_info' "$ODOO_SRC/odoo/release.py"))"
 
 bash "$REPO_ROOT/setup/install_env.sh"
-pg_isready -h "$PGHOST" -p "$PGPORT" >/dev/null \
-    || die "PostgreSQL does not answer on $PGHOST:$PGPORT (set PGHOST and PGPORT)"
+source "$REPO_ROOT/setup/postgres.sh"
+ensure_postgres
+
+# Browser tours need Chromium; Odoo skips them without it, and a skipped
+# test fails this run.
+if ! command -v chromium >/dev/null 2>&1; then
+    echo "installing Debian's chromium for the browser tours"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
 
 run_id="$(date +%s)_$$"
 module_db="ar_test_$run_id"
@@ -22,6 +30,8 @@ template_db="ar_dataset_template_$run_id"
 dataset_db="ar_dataset_$run_id"
 work_dir="$(mktemp -d)"
 config="$(write_odoo_config "$work_dir/odoo.conf")"
+# Browser tours run against the test server on this port.
+printf 'http_interface = 127.0.0.1\nhttp_port = %s\n' "${AR_TEST_HTTP_PORT:-8269}" >> "$config"
 
 cleanup() {
     for db in "$dataset_db" "$template_db" "$module_db"; do
@@ -34,8 +44,14 @@ trap cleanup EXIT
 echo "== Static checks"
 bash "$REPO_ROOT/setup/static_checks.sh"
 
-echo "== Installing ar_collections into $module_db"
-odoo_bin -c "$config" -d "$module_db" -i ar_collections --stop-after-init \
+modules="$(cd "$REPO_ROOT" && ls -d */__manifest__.py | xargs -n1 dirname | paste -sd, -)"
+module_tests=()
+for module in ${modules//,/ }; do
+    [ -d "$REPO_ROOT/$module/tests" ] && module_tests+=("$module/tests")
+done
+
+echo "== Installing $modules into $module_db"
+odoo_bin -c "$config" -d "$module_db" -i "$modules" --stop-after-init \
     --log-level=warn 2>&1 | tee "$work_dir/install.log"
 if grep -Eq " (ERROR|CRITICAL) " "$work_dir/install.log"; then
     die "installing the modules logged errors (see above)"
@@ -51,7 +67,7 @@ run_pytest() {
 
 echo "== Odoo tests of the modules"
 set +e
-run_pytest "$module_db" "$work_dir/modules.xml" ar_collections/tests
+run_pytest "$module_db" "$work_dir/modules.xml" "${module_tests[@]}"
 set -e
 
 echo "== Loading the reference dataset into $template_db"

@@ -23,14 +23,15 @@ CSV_PATH = os.environ.get(
     ),
 )
 
-# (bucket, first day overdue, last day overdue) of the aging report.
+# (debtor field, first day overdue, last day overdue) of the default aging
+# limits 30,60,90,180.
 BUCKETS = [
     ("amount_not_due", None, 0),
-    ("amount_1_30", 1, 30),
-    ("amount_31_60", 31, 60),
-    ("amount_61_90", 61, 90),
-    ("amount_91_180", 91, 180),
-    ("amount_over_180", 181, None),
+    ("amount_bucket_1", 1, 30),
+    ("amount_bucket_2", 31, 60),
+    ("amount_bucket_3", 61, 90),
+    ("amount_bucket_4", 91, 180),
+    ("amount_bucket_5", 181, None),
 ]
 
 

@@ -9,16 +9,6 @@ from odoo.tools import SQL
 
 AS_OF_CONTEXT_KEY = "ar_as_of_date"
 
-# (key, label, first day overdue, last day overdue); None means unbounded.
-AGING_BUCKETS = [
-    ("not_due", "Not due", None, 0),
-    ("1_30", "1-30", 1, 30),
-    ("31_60", "31-60", 31, 60),
-    ("61_90", "61-90", 61, 90),
-    ("91_180", "91-180", 91, 180),
-    ("over_180", "Over 180", 181, None),
-]
-
 
 def get_as_of_date(env):
     """Return the as-of date from the context, else today in the user's time zone."""
@@ -42,19 +32,6 @@ def as_of_date_for_query(model):
         model.invalidate_model()
         model.env.cr.cache[cache_key] = as_of
     return as_of
-
-
-def aging_bucket_sql(days_sql):
-    """Build a CASE expression that maps days overdue to an AGING_BUCKETS key."""
-    branches = []
-    for key, _label, _first_day, last_day in AGING_BUCKETS:
-        # Buckets are in increasing order, so the first upper bound that is
-        # not exceeded picks the bucket.
-        if last_day is None:
-            branches.append(SQL("ELSE %s", key))
-        else:
-            branches.append(SQL("WHEN %s <= %s THEN %s", days_sql, last_day, key))
-    return SQL("(CASE %s END)", SQL(" ").join(branches))
 
 
 def receivable_items_sql(as_of_date):
@@ -92,6 +69,11 @@ def receivable_items_sql(as_of_date):
                    ) AS matched
              GROUP BY line_id
         ),
+        company_limits AS (
+            SELECT company.id AS company_id,
+                   string_to_array(company.ar_aging_limits, ',')::int[] AS limits
+              FROM res_company company
+        ),
         receivable_lines AS (
             SELECT aml.id,
                    aml.move_id,
@@ -108,11 +90,13 @@ def receivable_items_sql(as_of_date):
                    aml.amount_currency - COALESCE(pt.amount_currency, 0.0)
                        AS residual_currency,
                    company_currency.rounding AS company_rounding,
-                   company.ar_net_credits AS net_credits
+                   company.ar_net_credits AS net_credits,
+                   company_limits.limits AS aging_limits
               FROM account_move_line aml
               JOIN account_account account ON account.id = aml.account_id
               JOIN res_partner partner ON partner.id = aml.partner_id
               JOIN res_company company ON company.id = aml.company_id
+              JOIN company_limits ON company_limits.company_id = aml.company_id
               JOIN res_currency company_currency
                 ON company_currency.id = aml.company_currency_id
               LEFT JOIN partial_totals pt ON pt.line_id = aml.id
@@ -163,7 +147,13 @@ def receivable_items_sql(as_of_date):
                END AS net_residual,
                ol.days_overdue,
                ol.days_overdue > 0 AS is_overdue,
-               %(bucket)s AS aging_bucket,
+               -- Bucket 0 is "not due"; width_bucket counts the limits
+               -- below the days overdue, so day 30 of limits 30,60 is in
+               -- bucket 1 and day 31 in bucket 2.
+               CASE
+                   WHEN ol.days_overdue <= 0 THEN 0
+                   ELSE 1 + width_bucket(ol.days_overdue - 1, ol.aging_limits)
+               END AS aging_slot,
                EXISTS (
                    SELECT 1
                      FROM ar_dispute dispute
@@ -175,7 +165,6 @@ def receivable_items_sql(as_of_date):
           FROM open_lines ol
         """,
         as_of=as_of_date,
-        bucket=aging_bucket_sql(SQL("ol.days_overdue")),
     )
 
 
@@ -205,7 +194,7 @@ def receivable_depends():
         ],
         "account.account": ["account_type"],
         "res.partner": ["commercial_partner_id", "user_id"],
-        "res.company": ["ar_net_credits"],
+        "res.company": ["ar_net_credits", "ar_aging_limits"],
         "res.currency": ["rounding"],
         "ar.dispute": ["move_id", "date_start", "date_end"],
     }

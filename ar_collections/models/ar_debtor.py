@@ -1,17 +1,18 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .ar_aging_buckets import (
+    MAX_AGING_BUCKETS,
+    aging_bucket_labels,
+    bucket_field_name,
+    parse_aging_limits,
+)
 from .ar_aging_sql import (
-    AGING_BUCKETS,
     as_of_date_for_query,
     get_as_of_date,
     receivable_depends,
     receivable_items_sql,
 )
-
-
-def _bucket_field_name(key):
-    return f"amount_{key}"
 
 
 class ArDebtor(models.Model):
@@ -67,11 +68,15 @@ class ArDebtor(models.Model):
     )
     last_payment_date = fields.Date(readonly=True, aggregator="max")
     amount_not_due = fields.Monetary(string="Not Due", readonly=True)
-    amount_1_30 = fields.Monetary(string="1-30", readonly=True)
-    amount_31_60 = fields.Monetary(string="31-60", readonly=True)
-    amount_61_90 = fields.Monetary(string="61-90", readonly=True)
-    amount_91_180 = fields.Monetary(string="91-180", readonly=True)
-    amount_over_180 = fields.Monetary(string="Over 180", readonly=True)
+    # Overdue buckets by position; their labels and how many are shown come
+    # from the limits of the user's current company (see _get_view).
+    amount_bucket_1 = fields.Monetary(string="Bucket 1", readonly=True)
+    amount_bucket_2 = fields.Monetary(string="Bucket 2", readonly=True)
+    amount_bucket_3 = fields.Monetary(string="Bucket 3", readonly=True)
+    amount_bucket_4 = fields.Monetary(string="Bucket 4", readonly=True)
+    amount_bucket_5 = fields.Monetary(string="Bucket 5", readonly=True)
+    amount_bucket_6 = fields.Monetary(string="Bucket 6", readonly=True)
+    amount_bucket_7 = fields.Monetary(string="Bucket 7", readonly=True)
     item_ids = fields.One2many(
         comodel_name="ar.receivable.item",
         inverse_name="debtor_id",
@@ -84,12 +89,16 @@ class ArDebtor(models.Model):
         as_of = as_of_date_for_query(self)
         bucket_columns = SQL(", ").join(
             SQL(
-                "SUM(CASE WHEN items.aging_bucket = %s THEN items.net_residual "
+                "SUM(CASE WHEN items.aging_slot = %s THEN items.net_residual "
                 "ELSE 0 END) AS %s",
-                key,
-                SQL.identifier(_bucket_field_name(key)),
+                slot,
+                SQL.identifier(bucket_field_name(slot) if slot else "amount_not_due"),
             )
-            for key, _label, _first, _last in AGING_BUCKETS
+            for slot in range(MAX_AGING_BUCKETS + 1)
+        )
+        bucket_selects = SQL(", ").join(
+            SQL("debtors.%s", SQL.identifier(bucket_field_name(slot)))
+            for slot in range(1, MAX_AGING_BUCKETS + 1)
         )
         return SQL(
             """
@@ -147,11 +156,7 @@ class ArDebtor(models.Model):
                    -- add up to the total open.
                    debtors.amount_not_due
                        + (debtors.total_open - debtors.net_total) AS amount_not_due,
-                   debtors.amount_1_30,
-                   debtors.amount_31_60,
-                   debtors.amount_61_90,
-                   debtors.amount_91_180,
-                   debtors.amount_over_180
+                   %(bucket_selects)s
               FROM debtors
               JOIN res_partner partner ON partner.id = debtors.partner_id
               LEFT JOIN last_payments
@@ -161,7 +166,41 @@ class ArDebtor(models.Model):
             items=receivable_items_sql(as_of),
             as_of=as_of,
             bucket_columns=bucket_columns,
+            bucket_selects=bucket_selects,
         )
+
+    @api.model
+    def _get_aging_labels(self):
+        """Return the overdue bucket labels of the user's current company."""
+        limits = parse_aging_limits(self.env, self.env.company.ar_aging_limits)
+        return aging_bucket_labels(self.env, limits)
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        result = super().fields_get(allfields=allfields, attributes=attributes)
+        for slot, label in enumerate(self._get_aging_labels(), start=1):
+            field_info = result.get(bucket_field_name(slot))
+            if field_info and "string" in field_info:
+                field_info["string"] = label
+        return result
+
+    @api.model
+    def _get_view_cache_key(self, view_id=None, view_type="form", **options):
+        key = super()._get_view_cache_key(view_id, view_type, **options)
+        return key + (self.env.company.ar_aging_limits,)
+
+    @api.model
+    def _get_view(self, view_id=None, view_type="form", **options):
+        """Label the bucket columns and hide the slots the company does not use."""
+        arch, view = super()._get_view(view_id, view_type, **options)
+        labels = self._get_aging_labels()
+        for slot in range(1, MAX_AGING_BUCKETS + 1):
+            for node in arch.xpath(f"//field[@name='{bucket_field_name(slot)}']"):
+                if slot > len(labels):
+                    node.getparent().remove(node)
+                else:
+                    node.set("string", labels[slot - 1])
+        return arch, view
 
     @api.depends("partner_id", "company_id")
     def _compute_display_name(self):
@@ -183,8 +222,19 @@ class ArDebtor(models.Model):
         action["name"] = self.env._("Open items as of %(date)s", date=as_of)
         return action
 
+    def action_export_xlsx(self):
+        """Export the aging of the list's date and companies to XLSX."""
+        wizard = self.env["ar.aging.wizard"].create(
+            {
+                "as_of_date": get_as_of_date(self.env),
+                "company_ids": [fields.Command.set(self.env.companies.ids)],
+            }
+        )
+        return wizard.action_export_xlsx()
+
     def action_change_as_of_date(self):
         """Open the dialog that reopens the debtors list for another date."""
         return self.env["ar.aging.wizard"].action_open_dialog(
-            report="debtors", as_of_date=get_as_of_date(self.env)
+            report=self.env.context.get("ar_report", "debtors"),
+            as_of_date=get_as_of_date(self.env),
         )

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
+from .ar_aging_buckets import aging_bucket_labels, parse_aging_limits
 from .ar_aging_sql import (
-    AGING_BUCKETS,
     as_of_date_for_query,
     receivable_depends,
     receivable_items_sql,
@@ -97,9 +97,16 @@ class ArReceivableItem(models.Model):
         "0 days overdue.",
     )
     is_overdue = fields.Boolean(string="Overdue", readonly=True)
-    aging_bucket = fields.Selection(
-        selection=[(key, label) for key, label, _first, _last in AGING_BUCKETS],
+    aging_slot = fields.Integer(
+        string="Aging Bucket Number",
         readonly=True,
+        aggregator=None,
+        help="0 for items not yet due, then 1 for the first overdue bucket "
+        "of the company, 2 for the next, and so on.",
+    )
+    aging_bucket = fields.Char(
+        compute="_compute_aging_bucket",
+        help="Aging bucket of the item under its company's bucket limits.",
     )
     disputed = fields.Boolean(
         readonly=True,
@@ -109,6 +116,17 @@ class ArReceivableItem(models.Model):
     @property
     def _table_query(self):
         return receivable_items_sql(as_of_date_for_query(self))
+
+    @api.depends("aging_slot", "company_id.ar_aging_limits")
+    def _compute_aging_bucket(self):
+        for item in self:
+            if not item.aging_slot:
+                item.aging_bucket = self.env._("Not due")
+                continue
+            limits = parse_aging_limits(self.env, item.company_id.ar_aging_limits)
+            item.aging_bucket = aging_bucket_labels(self.env, limits)[
+                item.aging_slot - 1
+            ]
 
     @api.depends("move_id", "date_maturity")
     def _compute_display_name(self):

@@ -4,6 +4,8 @@ import pytz
 
 from odoo import api, fields, models
 
+from .ar_aging_buckets import DEFAULT_AGING_LIMITS, parse_aging_limits
+
 _logger = logging.getLogger(__name__)
 
 # Days overdue and mail template of each stage of the default policy.
@@ -23,6 +25,14 @@ class ResCompany(models.Model):
         help="Subtract open credit notes and unmatched payments from the "
         "overdue and aging figures, oldest due item first.",
     )
+    ar_aging_limits = fields.Char(
+        string="Aging Bucket Limits",
+        required=True,
+        default=DEFAULT_AGING_LIMITS,
+        help="Upper limits of the overdue aging buckets, in days overdue, "
+        "separated by commas: 30,60,90,180 gives 1-30, 31-60, 61-90, 91-180 "
+        "and over 180 days. Items not yet due have a bucket of their own.",
+    )
     ar_collection_policy_id = fields.Many2one(
         comodel_name="ar.collection.policy",
         string="Default Collection Policy",
@@ -30,6 +40,11 @@ class ResCompany(models.Model):
         help="Policy whose stages the daily collection run applies to this "
         "company's customers.",
     )
+
+    @api.constrains("ar_aging_limits")
+    def _check_ar_aging_limits(self):
+        for company in self:
+            parse_aging_limits(self.env, company.ar_aging_limits)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -8,6 +8,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.ar_net_credits",
         readonly=False,
     )
+    ar_aging_limits = fields.Char(
+        related="company_id.ar_aging_limits",
+        readonly=False,
+    )
     ar_collection_policy_id = fields.Many2one(
         related="company_id.ar_collection_policy_id",
         readonly=False,

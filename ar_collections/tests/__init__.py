@@ -1,3 +1,5 @@
 from . import test_aging
 from . import test_collection_run
 from . import test_dispute
+from . import test_aging_xlsx
+from . import test_tour

@@ -1,16 +1,18 @@
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import ArCollectionsCommon
 
 BUCKET_FIELDS = [
     "amount_not_due",
-    "amount_1_30",
-    "amount_31_60",
-    "amount_61_90",
-    "amount_91_180",
-    "amount_over_180",
+    "amount_bucket_1",
+    "amount_bucket_2",
+    "amount_bucket_3",
+    "amount_bucket_4",
+    "amount_bucket_5",
+    "amount_bucket_6",
+    "amount_bucket_7",
 ]
 
 
@@ -30,7 +32,7 @@ class TestAging(ArCollectionsCommon):
 
         self.assertEqual(debtor.overdue, 50.0)
         self.assertEqual(debtor.amount_not_due, 170.0)
-        self.assertEqual(debtor.amount_1_30, 50.0)
+        self.assertEqual(debtor.amount_bucket_1, 50.0)
         self.assertEqual(debtor.total_open, 220.0)
         self.assertEqual(debtor.oldest_overdue_days, 1)
         self.assertEqual(debtor.overdue_count, 1)
@@ -61,7 +63,7 @@ class TestAging(ArCollectionsCommon):
         self.assertEqual(len(items), 2)
         self.assertEqual(debtor.overdue, 300.0)
         self.assertEqual(debtor.oldest_overdue_days, 19)
-        self.assertEqual(debtor.amount_1_30, 300.0)
+        self.assertEqual(debtor.amount_bucket_1, 300.0)
         self.assertEqual(debtor.amount_not_due, 700.0)
         self.assertBucketsAddUp(debtor)
 
@@ -73,7 +75,7 @@ class TestAging(ArCollectionsCommon):
         debtor = self.debtor("2020-05-31")
         self.assertEqual(debtor.total_open, 1000.0)
         self.assertEqual(debtor.oldest_overdue_days, 31)
-        self.assertEqual(debtor.amount_31_60, 1000.0)
+        self.assertEqual(debtor.amount_bucket_2, 1000.0)
         self.assertFalse(self.debtor("2020-07-01"))
 
     def test_as_of_ages_by_due_date(self):
@@ -83,8 +85,8 @@ class TestAging(ArCollectionsCommon):
 
         debtor = self.debtor("2020-05-31")
         self.assertEqual(debtor.oldest_overdue_days, 1)
-        self.assertEqual(debtor.amount_1_30, 1000.0)
-        self.assertEqual(debtor.amount_31_60, 0.0)
+        self.assertEqual(debtor.amount_bucket_1, 1000.0)
+        self.assertEqual(debtor.amount_bucket_2, 0.0)
 
     def test_not_due_bucket_completes_total(self):
         """not-due items have their own bucket and all buckets add up."""
@@ -94,7 +96,7 @@ class TestAging(ArCollectionsCommon):
         debtor = self.debtor("2025-12-30")
         self.assertEqual(debtor.total_open, 800.0)
         self.assertEqual(debtor.amount_not_due, 300.0)
-        self.assertEqual(debtor.amount_31_60, 500.0)
+        self.assertEqual(debtor.amount_bucket_2, 500.0)
         self.assertBucketsAddUp(debtor)
 
     def test_partial_payment_residual(self):
@@ -117,7 +119,7 @@ class TestAging(ArCollectionsCommon):
         debtor = self.debtor("2025-03-20")
         self.assertEqual(debtor.total_open, 580.0)
         self.assertEqual(debtor.overdue, 380.0)
-        self.assertEqual(debtor.amount_61_90, 380.0)
+        self.assertEqual(debtor.amount_bucket_3, 380.0)
         self.assertEqual(debtor.amount_not_due, 200.0)
         self.assertBucketsAddUp(debtor)
 
@@ -125,7 +127,7 @@ class TestAging(ArCollectionsCommon):
         debtor = self.debtor("2025-03-21")
         self.assertEqual(debtor.overdue, 500.0)
         self.assertEqual(debtor.total_open, 580.0)
-        self.assertEqual(debtor.amount_1_30, -120.0)
+        self.assertEqual(debtor.amount_bucket_1, -120.0)
         self.assertBucketsAddUp(debtor)
 
     def test_credit_larger_than_debt(self):
@@ -225,7 +227,7 @@ class TestAging(ArCollectionsCommon):
             [("partner_id", "=", self.customer.id)]
         )
         self.assertEqual(second.oldest_overdue_days, 41)
-        self.assertEqual(second.amount_31_60, 100.0)
+        self.assertEqual(second.amount_bucket_2, 100.0)
 
     def test_group_by_salesperson(self):
         """Debtors group by salesperson with totals."""
@@ -267,3 +269,69 @@ class TestAging(ArCollectionsCommon):
         action = record.action_open_report()
         self.assertEqual(action["res_model"], "ar.debtor")
         self.assertEqual(action["context"]["ar_as_of_date"], "2025-02-01")
+
+
+@tagged("post_install", "-at_install")
+class TestAgingBuckets(ArCollectionsCommon):
+    def test_one_day_bucket(self):
+        """With limits 1,30,60, an item due yesterday sits in the one-day bucket."""
+        self.company.ar_aging_limits = "1,30,60"
+        self.make_invoice(100.0, "2025-03-01", "2025-03-10")
+        self.make_invoice(50.0, "2025-03-01", "2025-03-09")
+        self.make_invoice(70.0, "2025-03-01", "2025-03-11")
+        self.make_invoice(30.0, "2025-01-01", "2025-01-02")
+
+        debtor = self.debtor("2025-03-10")
+
+        self.assertEqual(debtor.amount_not_due, 170.0)
+        self.assertEqual(debtor.amount_bucket_1, 50.0)
+        self.assertEqual(debtor.amount_bucket_2, 0.0)
+        self.assertEqual(debtor.amount_bucket_3, 0.0)
+        self.assertEqual(debtor.amount_bucket_4, 30.0)
+        self.assertEqual(debtor.total_open, 250.0)
+        labels = [item.aging_bucket for item in self.items("2025-03-10")]
+        self.assertIn("1", labels)
+        self.assertIn("Over 60", labels)
+
+    def test_bucket_edges(self):
+        """Days 30 and 31 fall on either side of the limit 30."""
+        self.make_invoice(10.0, "2025-01-01", "2025-02-01")
+        self.make_invoice(20.0, "2025-01-01", "2025-01-31")
+
+        debtor = self.debtor("2025-03-03")
+        self.assertEqual(debtor.amount_bucket_1, 10.0)
+        self.assertEqual(debtor.amount_bucket_2, 20.0)
+
+    def test_bad_limits_rejected(self):
+        """Limits out of order, repeated, not numbers, empty or too many are refused."""
+        cases = {
+            "30,20": "must increase",
+            "30,30": "must increase",
+            "30,abc": "not a whole number",
+            "0,30": "not a whole number",
+            "30,,60": "empty",
+            "1,2,3,4,5,6,7": "at most 7",
+        }
+        for limits, message in cases.items():
+            with self.assertRaisesRegex(ValidationError, message, msg=limits):
+                self.company.ar_aging_limits = limits
+        self.env.cr.execute(
+            "SELECT ar_aging_limits FROM res_company WHERE id = %s", [self.company.id]
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], "30,60,90,180")
+
+    def test_labels_follow_company(self):
+        """Column labels come from the company's limits and unused slots are hidden."""
+        self.company.ar_aging_limits = "15,45"
+        Debtor = self.env["ar.debtor"].with_company(self.company)
+
+        fields_info = Debtor.fields_get(["amount_bucket_1", "amount_bucket_3"])
+        self.assertEqual(fields_info["amount_bucket_1"]["string"], "1-15")
+        self.assertEqual(fields_info["amount_bucket_3"]["string"], "Over 45")
+
+        aging_view = self.env.ref("ar_collections.ar_debtor_view_list_aging")
+        views = Debtor.get_views([(aging_view.id, "list")])
+        arch = views["views"]["list"]["arch"]
+        self.assertIn('name="amount_bucket_3"', arch)
+        self.assertNotIn('name="amount_bucket_4"', arch)
+        self.assertIn('string="16-45"', arch)

@@ -1,6 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.ar_aging_xlsx import build_aging_workbook
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 REPORT_ACTIONS = {
     "debtors": "ar_collections.ar_debtor_action",
     "aging": "ar_collections.ar_debtor_action_aging",
@@ -18,6 +22,12 @@ class ArAgingWizard(models.TransientModel):
         required=True,
         default=fields.Date.context_today,
     )
+    company_ids = fields.Many2many(
+        comodel_name="res.company",
+        string="Companies",
+        default=lambda self: self.env.companies,
+        help="Companies to export; the XLSX file has one sheet per company.",
+    )
     report = fields.Selection(
         selection=[("debtors", "Debtors"), ("aging", "Aging")],
         required=True,
@@ -26,6 +36,7 @@ class ArAgingWizard(models.TransientModel):
 
     @api.model
     def action_open_dialog(self, report="aging", as_of_date=None):
+        """Open this dialog prefilled with a report and a date."""
         wizard = self.create(
             {
                 "report": report,
@@ -48,7 +59,7 @@ class ArAgingWizard(models.TransientModel):
             REPORT_ACTIONS[self.report]
         )
         as_of = fields.Date.to_string(self.as_of_date)
-        action["context"] = {"ar_as_of_date": as_of}
+        action["context"] = {"ar_as_of_date": as_of, "ar_report": self.report}
         action["name"] = self.env._(
             "%(report)s as of %(date)s",
             report=action["name"],
@@ -56,6 +67,27 @@ class ArAgingWizard(models.TransientModel):
         )
         action["target"] = "main"
         return action
+
+    def action_export_xlsx(self):
+        """Build the aging workbook and return a download of it."""
+        self.ensure_one()
+        self._check_as_of_date()
+        companies = self.company_ids or self.env.companies
+        content = build_aging_workbook(self.env, self.as_of_date, companies)
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"receivables_aging_{self.as_of_date.isoformat()}.xlsx",
+                "raw": content,
+                "mimetype": XLSX_MIMETYPE,
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
 
     def _check_as_of_date(self):
         companies = self.env.companies
