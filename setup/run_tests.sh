@@ -38,6 +38,7 @@ cleanup() {
         dropdb --if-exists "$db" 2>/dev/null || true
     done
     rm -rf "$work_dir"
+    stop_fallback_postgres
 }
 trap cleanup EXIT
 

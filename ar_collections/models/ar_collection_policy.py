@@ -4,6 +4,15 @@ from odoo.exceptions import ValidationError
 CHANNELS = [("email", "Email")]
 
 
+def _default_policy_names(env):
+    """Return the default policy's name and stage names in ``env``'s language."""
+    return env._("Standard collection policy"), [
+        env._("First reminder"),
+        env._("Second reminder"),
+        env._("Final reminder"),
+    ]
+
+
 class ArCollectionPolicy(models.Model):
     """A ladder of reminder stages that the collection run applies."""
 
@@ -26,6 +35,20 @@ class ArCollectionPolicy(models.Model):
         string="Stages",
         copy=True,
     )
+
+    def _set_default_name_translations(self):
+        """Translate the default names into every installed language."""
+        for lang, _label in self.env["res.lang"].get_installed():
+            if lang == "en_US":
+                continue
+            policy_name, stage_names = _default_policy_names(
+                self.with_context(lang=lang).env
+            )
+            for policy in self:
+                policy.update_field_translations("name", {lang: policy_name})
+                stages = policy.stage_ids.sorted("min_days_overdue")
+                for stage, name in zip(stages, stage_names, strict=False):
+                    stage.update_field_translations("name", {lang: name})
 
     def _get_stage_for_days(self, days_overdue):
         """Return the strictest active stage whose trigger is reached, if any."""

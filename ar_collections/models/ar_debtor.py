@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from .ar_aging_buckets import (
     MAX_AGING_BUCKETS,
@@ -219,7 +219,9 @@ class ArDebtor(models.Model):
         )
         action["domain"] = [("debtor_id", "in", self.ids)]
         action["context"] = {"ar_as_of_date": fields.Date.to_string(as_of)}
-        action["name"] = self.env._("Open items as of %(date)s", date=as_of)
+        action["name"] = action["display_name"] = self.env._(
+            "Open items as of %(date)s", date=format_date(self.env, as_of)
+        )
         return action
 
     def action_export_xlsx(self):

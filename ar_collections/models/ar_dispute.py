@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 
 class ArDispute(models.Model):
@@ -83,5 +84,7 @@ class ArDispute(models.Model):
             dispute.display_name = self.env._(
                 "Dispute on %(invoice)s from %(start)s",
                 invoice=dispute.move_id.display_name or "",
-                start=dispute.date_start or "",
+                start=format_date(self.env, dispute.date_start)
+                if dispute.date_start
+                else "",
             )

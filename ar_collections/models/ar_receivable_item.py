@@ -128,6 +128,17 @@ class ArReceivableItem(models.Model):
                 item.aging_slot - 1
             ]
 
+    def action_open_document(self):
+        """Open the invoice, credit note or entry of this item."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.move_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
     @api.depends("move_id", "date_maturity")
     def _compute_display_name(self):
         for item in self:

@@ -5,6 +5,7 @@ import pytz
 from odoo import api, fields, models
 
 from .ar_aging_buckets import DEFAULT_AGING_LIMITS, parse_aging_limits
+from .ar_collection_policy import _default_policy_names
 
 _logger = logging.getLogger(__name__)
 
@@ -65,14 +66,18 @@ class ResCompany(models.Model):
 
     def _ar_ensure_collection_policy(self):
         """Create the default policy for companies that have none."""
+        english_env = self.with_context(lang="en_US").env
+        policy_name, stage_names = _default_policy_names(english_env)
         for company in self.filtered(lambda c: not c.ar_collection_policy_id):
             stage_vals = []
-            for days, template_xmlid in DEFAULT_POLICY_STAGES:
+            for (days, template_xmlid), name in zip(
+                DEFAULT_POLICY_STAGES, stage_names, strict=True
+            ):
                 template = self.env.ref(template_xmlid, raise_if_not_found=False)
                 stage_vals.append(
                     fields.Command.create(
                         {
-                            "name": self.env._("Reminder at %(days)s days", days=days),
+                            "name": name,
                             "min_days_overdue": days,
                             "mail_template_id": template.id if template else False,
                         }
@@ -81,14 +86,16 @@ class ResCompany(models.Model):
             policy = (
                 self.env["ar.collection.policy"]
                 .sudo()
+                .with_context(lang="en_US")
                 .create(
                     {
-                        "name": self.env._("Standard collection policy"),
+                        "name": policy_name,
                         "company_id": company.id,
                         "stage_ids": stage_vals,
                     }
                 )
             )
+            policy._set_default_name_translations()
             company.sudo().ar_collection_policy_id = policy
             _logger.info(
                 "Created default collection policy %s for company %s",

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 from ..models.ar_aging_xlsx import build_aging_workbook
 
@@ -60,10 +61,11 @@ class ArAgingWizard(models.TransientModel):
         )
         as_of = fields.Date.to_string(self.as_of_date)
         action["context"] = {"ar_as_of_date": as_of, "ar_report": self.report}
-        action["name"] = self.env._(
+        # The web client shows display_name in the breadcrumb when it is set.
+        action["name"] = action["display_name"] = self.env._(
             "%(report)s as of %(date)s",
             report=action["name"],
-            date=self.as_of_date,
+            date=format_date(self.env, self.as_of_date),
         )
         action["target"] = "main"
         return action
