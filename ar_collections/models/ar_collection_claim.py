@@ -78,7 +78,8 @@ class ArCollectionClaim(models.Model):
     amount_total = fields.Monetary(
         string="Total Overdue",
         readonly=True,
-        help="Sum of the listed residuals, in company currency.",
+        help="Sum of the listed residuals in company currency, net of open "
+        "credits when the company nets them.",
     )
     max_days_overdue = fields.Integer(readonly=True)
 

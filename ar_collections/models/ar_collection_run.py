@@ -127,10 +127,13 @@ class ArCollectionRun(models.AbstractModel):
         )
 
     def _get_overdue_items_domain(self, company, partner_ids):
+        # With the company's "Net Open Credits" on, items covered by open
+        # credits have no net residual, so a customer whose credits cover
+        # its overdue items gets no reminder.
         domain = [
             ("company_id", "=", company.id),
             ("is_overdue", "=", True),
-            ("residual", ">", 0),
+            ("net_residual", ">", 0),
             ("disputed", "=", False),
         ]
         if partner_ids:
@@ -252,7 +255,7 @@ class ArCollectionRun(models.AbstractModel):
         ]
         return {
             "line_ids": line_commands,
-            "amount_total": sum(items.mapped("residual")),
+            "amount_total": sum(items.mapped("net_residual")),
             "max_days_overdue": max_days,
         }
 

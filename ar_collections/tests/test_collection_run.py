@@ -409,3 +409,26 @@ class TestCollectionRun(ArCollectionsCommon):
         )
         english = company.ar_collection_policy_id.with_context(lang="en_US")
         self.assertEqual(english.name, "Standard collection policy")
+
+    def test_open_credit_nets_reminder(self):
+        """Open credits reduce the reminder's total, oldest item first."""
+        self.make_invoice(500.0, "2025-03-01", "2025-03-01")
+        self.make_invoice(120.0, "2025-03-05", "2025-03-05", move_type="out_refund")
+
+        self.run_collection("2025-03-20")
+
+        claim = self.claims()
+        self.assertEqual(claim.amount_total, 380.0)
+        self.assertEqual(claim.line_ids.residual, 500.0)
+
+    def test_credit_covering_debt_no_reminder(self):
+        """A customer whose open credits cover the overdue items is not reminded."""
+        self.make_invoice(500.0, "2025-03-01", "2025-03-01")
+        self.make_invoice(500.0, "2025-03-05", "2025-03-05", move_type="out_refund")
+
+        self.assertEqual(self.run_collection("2025-03-20")["queued"], 0)
+        self.assertFalse(self.claims())
+
+        self.company.ar_net_credits = False
+        self.assertEqual(self.run_collection("2025-03-20")["queued"], 1)
+        self.assertEqual(self.claims().amount_total, 500.0)
