@@ -1,7 +1,7 @@
 # Shared settings for the setup and test scripts. Source it, don't run it.
 #
 # ODOO_SRC    Odoo 18.0 Community source tree (default /opt/odoo-18.0)
-# AR_VENV     virtualenv that holds Odoo's requirements and our tools
+# AR_VENV     virtualenv with Odoo's requirements and our tools
 #             (default ~/.cache/ar-collections/venv-18.0)
 # PGHOST, PGPORT, PGUSER  PostgreSQL server (default 127.0.0.1, 5432, root)
 
@@ -13,7 +13,7 @@ export PGPORT="${PGPORT:-5432}"
 export PGUSER="${PGUSER:-root}"
 DATASETS_DIR="${DATASETS_DIR:-$REPO_ROOT/../shared/datasets}"
 
-# odoo/addons holds the current core modules in this source tree, and the
+# odoo/addons contains the current core modules in this source tree, and the
 # top-level addons/ folder is an older copy, so odoo/addons must come first.
 ADDONS_PATH="$ODOO_SRC/odoo/addons,$ODOO_SRC/addons,$REPO_ROOT"
 

@@ -93,15 +93,16 @@ def reminder_stage_by_customer(invoices, as_of, stage_days=(1, 15, 30)):
     The stage is the strictest one reached by the customer's most overdue
     undisputed open invoice.
     """
-    most_overdue = {}
+    max_days_by_customer = {}
     for invoice in open_invoices(invoices, as_of):
         days = (as_of - invoice["due_date"]).days
         if days <= 0 or invoice["disputed"]:
             continue
         customer = invoice["customer"]
-        most_overdue[customer] = max(most_overdue.get(customer, 0), days)
+        previous = max_days_by_customer.get(customer, 0)
+        max_days_by_customer[customer] = max(previous, days)
     stages = {}
-    for customer, days in most_overdue.items():
+    for customer, days in max_days_by_customer.items():
         reached = [stage for stage in stage_days if stage <= days]
         stages[customer] = max(reached)
     return stages

@@ -1,7 +1,7 @@
 """Two collection runs in two real processes on a committed database.
 
 Odoo's test cases run inside one rolled-back transaction, so they cannot
-show two workers racing; this test copies the dataset template database,
+show two workers racing. This test copies the dataset template database,
 starts two processes at the same instant, and counts what they queued.
 """
 

@@ -107,12 +107,10 @@ class TestAgingXlsx(ArCollectionsCommon):
         self.assertEqual(second["E5"].value, 40.0)
 
     def test_no_data_rejected(self):
-        """An export with nothing open says so and creates no file."""
+        """An export with nothing open raises an error and creates no file."""
         self.make_invoice(100.0, "2025-01-01", "2025-01-10")
-        wizard = self.env["ar.aging.wizard"].create({"as_of_date": "2025-01-05"})
-        wizard.as_of_date = "2025-01-01"
         self.pay(self.customer.invoice_ids, 100.0, "2025-01-02")
-        wizard.as_of_date = "2025-02-01"
+        wizard = self.env["ar.aging.wizard"].create({"as_of_date": "2025-02-01"})
         attachments_before = self.env["ir.attachment"].search_count([])
         with self.assertRaisesRegex(UserError, "nothing to export"):
             wizard.action_export_xlsx()
