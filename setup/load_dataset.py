@@ -402,9 +402,9 @@ def load_csv(env, path, company=None, progress=None):
 
 
 def _default_csv_path():
-    here = os.path.dirname(os.path.abspath(__file__))
+    setup_dir = os.path.dirname(os.path.abspath(__file__))
     return os.path.join(
-        here, "..", "..", "shared", "datasets", "ar_invoices_2012_2013.csv"
+        setup_dir, "..", "..", "shared", "datasets", "ar_invoices_2012_2013.csv"
     )
 
 

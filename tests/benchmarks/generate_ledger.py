@@ -45,6 +45,7 @@ import time
 from dataclasses import dataclass
 
 import psycopg2
+from benchmark_args import parse_date
 
 DEFAULT_CUSTOMERS = 20_000
 DEFAULT_ITEMS = 1_000_000
@@ -142,15 +143,6 @@ def validate_arguments(args):
             "fewer --customers."
         )
     return shape
-
-
-def parse_date(text):
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"invalid date {text!r}, expected YYYY-MM-DD"
-        ) from None
 
 
 def connection_options(config_path):

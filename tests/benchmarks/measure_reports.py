@@ -38,6 +38,8 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from benchmark_args import parse_date
+
 LIST_FIELDS = [
     "partner_id",
     "company_id",
@@ -58,15 +60,6 @@ TOP_PLAN_NODES = 6
 
 class MeasureError(Exception):
     """A setup problem or a difference between the ORM and the SQL figures."""
-
-
-def parse_date(text):
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"invalid date {text!r}, expected YYYY-MM-DD"
-        ) from None
 
 
 def parse_args(argv):
