@@ -34,8 +34,13 @@ def as_of_date_for_query(model):
     return as_of
 
 
-def receivable_items_sql(as_of_date):
+def receivable_items_sql(as_of_date, company_id=None, partner_ids=None):
     """Return one row per receivable journal item open as of ``as_of_date``.
+
+    ``company_id`` and ``partner_ids`` (commercial partners) restrict the
+    journal items read. The figures of a customer depend only on its own
+    items in its company, so the restricted rows equal those of the full
+    query, and PostgreSQL computes them without reading other customers.
 
     A receivable item is a posted journal item on a receivable account with a
     partner. Its residual as of D is its balance minus the partial
@@ -103,6 +108,8 @@ def receivable_items_sql(as_of_date):
              WHERE account.account_type = 'asset_receivable'
                AND aml.parent_state = 'posted'
                AND aml.date <= %(as_of)s
+               AND %(company_filter)s
+               AND %(partner_filter)s
         ),
         open_lines AS (
             SELECT rl.*,
@@ -165,6 +172,12 @@ def receivable_items_sql(as_of_date):
           FROM open_lines ol
         """,
         as_of=as_of_date,
+        company_filter=SQL("aml.company_id = %s", company_id)
+        if company_id
+        else SQL("TRUE"),
+        partner_filter=SQL("partner.commercial_partner_id IN %s", tuple(partner_ids))
+        if partner_ids
+        else SQL("TRUE"),
     )
 
 

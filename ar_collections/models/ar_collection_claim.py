@@ -1,17 +1,17 @@
-from odoo import fields, models
-
-from .ar_collection_policy import CHANNELS
+from odoo import api, fields, models
+from odoo.tools import format_date
 
 
 class ArCollectionClaim(models.Model):
-    """One reminder for one customer, company, stage, channel and date.
+    """The collection action of one customer, company and date.
 
-    The row is inserted before the message is queued, under a unique key, so
-    a second run or a concurrent worker cannot send the same reminder again.
+    The row is inserted before any message is queued, under a unique key,
+    so a second run or a concurrent worker cannot act for the customer twice
+    on the same day.
     """
 
     _name = "ar.collection.claim"
-    _description = "Collection Reminder"
+    _description = "Collection Action"
     _order = "claim_date desc, id desc"
     _rec_name = "stage_id"
     _check_company_auto = True
@@ -36,7 +36,6 @@ class ArCollectionClaim(models.Model):
         readonly=True,
         ondelete="restrict",
     )
-    channel = fields.Selection(selection=CHANNELS, required=True, readonly=True)
     claim_date = fields.Date(
         string="Date",
         required=True,
@@ -44,12 +43,14 @@ class ArCollectionClaim(models.Model):
         help="As-of date of the run, in the company's time zone.",
     )
     state = fields.Selection(
-        selection=[("queued", "Queued"), ("failed", "Failed")],
+        selection=[("queued", "Queued"), ("done", "Done"), ("failed", "Failed")],
         required=True,
         default="queued",
         readonly=True,
-        help="Queued: the message is in Odoo's outgoing mail queue. Failed: "
-        "nothing was sent, see the reason.",
+        help="Queued: the message is in Odoo's outgoing mail queue. Done: the "
+        "stage sends no message and its actions were taken. Failed: a message "
+        "could not be sent, see the reason; its items are tried again on the "
+        "next day.",
     )
     failure_reason = fields.Text(readonly=True)
     message_id = fields.Many2one(
@@ -76,27 +77,41 @@ class ArCollectionClaim(models.Model):
         string="Company Currency",
     )
     amount_total = fields.Monetary(
-        string="Total Overdue",
+        string="Amount Requested",
         readonly=True,
         help="Sum of the listed residuals in company currency, net of open "
         "credits when the company nets them.",
     )
     max_days_overdue = fields.Integer(readonly=True)
+    message_body = fields.Html(
+        related="message_id.body",
+        string="Email",
+    )
+
+    @api.depends("partner_id", "claim_date", "stage_id")
+    def _compute_display_name(self):
+        for claim in self:
+            claim.display_name = self.env._(
+                "%(customer)s, %(date)s: %(stage)s",
+                customer=claim.partner_id.display_name or "",
+                date=format_date(self.env, claim.claim_date),
+                stage=claim.stage_id.name or "",
+            )
 
     _sql_constraints = [
         (
             "claim_unique",
-            "UNIQUE(partner_id, company_id, stage_id, channel, claim_date)",
-            "This reminder has already been claimed for that date.",
+            "UNIQUE(partner_id, company_id, claim_date)",
+            "The customer already has a collection action on that date.",
         ),
     ]
 
 
 class ArCollectionClaimLine(models.Model):
-    """An overdue item as it stood when the reminder was made."""
+    """An item as it stood when the collection action was taken."""
 
     _name = "ar.collection.claim.line"
-    _description = "Collection Reminder Item"
+    _description = "Collection Action Item"
     _order = "date_maturity, id"
 
     claim_id = fields.Many2one(
@@ -132,4 +147,16 @@ class ArCollectionClaimLine(models.Model):
         string="Residual in Company Currency",
         currency_field="company_currency_id",
     )
-    days_overdue = fields.Integer()
+    days_overdue = fields.Integer(
+        help="Negative for an item not yet due: -3 is due in three days."
+    )
+    stage_id = fields.Many2one(
+        comodel_name="ar.collection.stage",
+        string="Item Stage",
+        index=True,
+        ondelete="set null",
+        help="Stage the item had reached; empty for credits.",
+    )
+    triggered = fields.Boolean(
+        help="The item reached a new stage on this date and caused the action.",
+    )

@@ -50,6 +50,49 @@ class ArDispute(models.Model):
         help="Last day of the dispute. Leave empty while the dispute is open.",
     )
     reason = fields.Text(required=True)
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        tracking=True,
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        disputes = super().create(vals_list)
+        disputes._log_event("dispute_opened")
+        disputes.filtered("date_end")._log_event("dispute_closed")
+        return disputes
+
+    def write(self, vals):
+        was_open = self.filtered(lambda dispute: not dispute.date_end)
+        result = super().write(vals)
+        if vals.get("date_end"):
+            was_open._log_event("dispute_closed")
+        return result
+
+    def _log_event(self, event_type):
+        self.env["ar.collection.event"]._log(
+            [
+                {
+                    "partner_id": dispute.partner_id.id,
+                    "company_id": dispute.company_id.id,
+                    "event_type": event_type,
+                    "channel": "manual",
+                    "dispute_id": dispute.id,
+                    "move_id": dispute.move_id.id,
+                    "result": dispute.display_name
+                    if event_type == "dispute_opened"
+                    else self.env._(
+                        "%(dispute)s, ended on %(end)s",
+                        dispute=dispute.display_name,
+                        end=format_date(self.env, dispute.date_end),
+                    ),
+                    "description": dispute.reason,
+                }
+                for dispute in self
+            ]
+        )
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):

@@ -16,3 +16,32 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.ar_collection_policy_id",
         readonly=False,
     )
+    ar_send_hour_from = fields.Float(
+        related="company_id.ar_send_hour_from",
+        readonly=False,
+    )
+    ar_send_hour_to = fields.Float(
+        related="company_id.ar_send_hour_to",
+        readonly=False,
+    )
+    ar_legal_user_id = fields.Many2one(
+        related="company_id.ar_legal_user_id",
+        readonly=False,
+    )
+    ar_working_days_only = fields.Boolean(
+        related="company_id.ar_working_days_only",
+        readonly=False,
+    )
+
+    def action_ar_open_calendar_days(self):
+        """Open the calendar of non-working days on the company's country."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "ar_collections.ar_calendar_day_action"
+        )
+        country = self.company_id.country_id
+        if country:
+            action["context"] = {
+                "search_default_group_year": 1,
+                "search_default_country_id": country.id,
+            }
+        return action

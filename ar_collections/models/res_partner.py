@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResPartner(models.Model):
@@ -10,6 +11,43 @@ class ResPartner(models.Model):
         compute="_compute_ar_debtor_ids",
         help="Open receivables of this customer today, one line per company "
         "the user works in.",
+    )
+    ar_collector_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Collector",
+        help="User who works this customer's overdue debt. Leave empty to use "
+        "the salesperson.",
+    )
+    ar_collection_contact_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Collections Contact",
+        domain="[('commercial_partner_id', '=', commercial_partner_id), "
+        "('id', '!=', id)]",
+        help="Contact who receives collection messages instead of the "
+        "invoice addresses.",
+    )
+    ar_collection_policy_id = fields.Many2one(
+        comodel_name="ar.collection.policy",
+        string="Collection Policy",
+        company_dependent=True,
+        domain="[('company_id', '=', current_company_id)]",
+        help="Policy applied to this customer in the current company. Leave "
+        "empty for the company's default policy.",
+    )
+    ar_case_ids = fields.One2many(
+        comodel_name="ar.collection.case",
+        inverse_name="partner_id",
+        string="Collection Cases",
+    )
+    ar_event_ids = fields.One2many(
+        comodel_name="ar.collection.event",
+        inverse_name="partner_id",
+        string="Contact History",
+    )
+    ar_promise_ids = fields.One2many(
+        comodel_name="ar.promise",
+        inverse_name="partner_id",
+        string="Promises to Pay",
     )
     ar_claim_ids = fields.One2many(
         comodel_name="ar.collection.claim",
@@ -46,6 +84,23 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.ar_claim_count = counts.get(partner.commercial_partner_id, 0)
+
+    @api.constrains("ar_collection_contact_id")
+    def _check_ar_collection_contact(self):
+        for partner in self:
+            contact = partner.ar_collection_contact_id
+            if (
+                contact
+                and contact.commercial_partner_id != partner.commercial_partner_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(contact)s is not a contact of %(customer)s. Choose one "
+                        "of the customer's own contacts as collections contact.",
+                        contact=contact.display_name,
+                        customer=partner.display_name,
+                    )
+                )
 
     def action_open_ar_claims(self):
         self.ensure_one()

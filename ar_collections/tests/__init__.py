@@ -4,3 +4,10 @@ from . import test_dispute
 from . import test_aging_xlsx
 from . import test_tour
 from . import test_query_count
+from . import test_working_days
+from . import test_stage_templates
+from . import test_collection_stages
+from . import test_promise_pause
+from . import test_collection_cron
+from . import test_collection_ladder
+from . import test_run_query_count

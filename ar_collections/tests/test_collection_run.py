@@ -8,8 +8,12 @@ from odoo.addons.ar_collections.models.ar_collection_run import ArCollectionRun
 from .common import ArCollectionsCommon
 
 
-class SimulatedCrash(Exception):
-    """Stands for a worker killed in the middle of a run."""
+class SimulatedCrash(BaseException):
+    """Stands for a worker killed in the middle of a run.
+
+    A BaseException, like the SystemExit of a killed worker, passes through
+    the run's per-customer error handling.
+    """
 
 
 @tagged("post_install", "-at_install")
@@ -17,9 +21,7 @@ class TestCollectionRun(ArCollectionsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.stage_1, cls.stage_15, cls.stage_30 = cls.policy.stage_ids.sorted(
-            "min_days_overdue"
-        )
+        cls.stage = {stage.trigger_days: stage for stage in cls.policy.stage_ids}
 
     def reminder_messages(self, partner=None):
         return (
@@ -29,9 +31,21 @@ class TestCollectionRun(ArCollectionsCommon):
         )
 
     def test_default_policy_stages(self):
-        """The default policy reminds at 1, 15 and 30 days overdue."""
-        self.assertEqual(self.policy.stage_ids.mapped("min_days_overdue"), [1, 15, 30])
-        self.assertTrue(all(self.policy.stage_ids.mapped("mail_template_id")))
+        """The default policy is a business-services ladder, a template per stage."""
+        stages = self.policy.stage_ids.sorted("trigger_days")
+        self.assertEqual(
+            stages.mapped("trigger_days"), [-3, 0, 1, 7, 14, 21, 30, 45, 60]
+        )
+        self.assertEqual(self.policy.mode, "jump")
+        self.assertEqual(len(stages.mail_template_id), 9)
+        self.assertEqual(
+            self.stage[21].activity_type_id,
+            self.env.ref("mail.mail_activity_data_call"),
+        )
+        self.assertTrue(self.stage[30].attach_invoices)
+        self.assertTrue(self.stage[30].attach_statement)
+        self.assertEqual(stages.filtered("credit_hold"), self.stage[45])
+        self.assertEqual(stages.filtered("legal_handover"), self.stage[60])
 
     def test_partly_paid_invoice_reminded(self):
         """the residual of a partly paid invoice is reminded, 20 days overdue."""
@@ -42,7 +56,7 @@ class TestCollectionRun(ArCollectionsCommon):
 
         self.assertEqual(summary["queued"], 1)
         claim = self.claims()
-        self.assertEqual(claim.stage_id, self.stage_15)
+        self.assertEqual(claim.stage_id, self.stage[14])
         self.assertEqual(claim.amount_total, 600.0)
         self.assertEqual(claim.line_ids.residual, 600.0)
         self.assertEqual(claim.line_ids.days_overdue, 20)
@@ -83,22 +97,52 @@ class TestCollectionRun(ArCollectionsCommon):
         self.assertEqual([summary["queued"] for summary in summaries], [1, 0, 0, 0, 0])
         self.assertEqual(len(self.reminder_messages()), 1)
 
-    def test_once_per_stage_across_days(self):
-        """A stage is not repeated on later days; the next one goes when reached."""
+    def test_whole_ladder_once_per_stage(self):
+        """Daily runs send each stage once, from 3 days before due to 60 after."""
         self.make_invoice(250.0, "2025-05-01", "2025-06-01")
-
-        queued = [
-            self.run_collection(day)["queued"]
-            for day in ("2025-06-02", "2025-06-03", "2025-06-10")
+        days = [
+            "2025-05-28",
+            "2025-05-29",
+            "2025-05-30",
+            "2025-06-01",
+            "2025-06-02",
+            "2025-06-03",
+            "2025-06-08",
+            "2025-06-15",
+            "2025-06-22",
+            "2025-07-01",
+            "2025-07-16",
+            "2025-07-31",
+            "2025-08-10",
         ]
-        self.assertEqual(queued, [1, 0, 0])
-        self.assertEqual(self.run_collection("2025-06-16")["queued"], 1)
-        self.assertEqual(self.run_collection("2025-07-01")["queued"], 1)
-        self.assertEqual(self.run_collection("2025-07-15")["queued"], 0)
+
+        acted = [bool(self.run_collection(day)["queued"]) for day in days]
+
         self.assertEqual(
-            self.claims().sorted("claim_date").stage_id.mapped("min_days_overdue"),
-            [1, 15, 30],
+            acted,
+            [
+                False,
+                True,
+                False,
+                True,
+                True,
+                False,
+                True,
+                True,
+                True,
+                True,
+                True,
+                True,
+                False,
+            ],
         )
+        self.assertEqual(
+            self.claims().sorted("claim_date").stage_id.mapped("trigger_days"),
+            [-3, 0, 1, 7, 14, 21, 30, 45, 60],
+        )
+        before_due = self.claims().sorted("claim_date")[0]
+        self.assertEqual(before_due.line_ids.days_overdue, -3)
+        self.assertEqual(before_due.amount_total, 250.0)
 
     def test_jump_to_stage_of_most_overdue_item(self):
         """A customer first found 40 days late gets the 30-day stage only."""
@@ -109,7 +153,7 @@ class TestCollectionRun(ArCollectionsCommon):
         self.run_collection("2025-02-19")
 
         claim = self.claims()
-        self.assertEqual(claim.stage_id, self.stage_30)
+        self.assertEqual(claim.stage_id, self.stage[30])
         self.assertEqual(claim.max_days_overdue, 40)
         self.assertEqual(claim.line_ids.move_id, old | recent)
         self.assertEqual(claim.amount_total, 500.0)
@@ -119,13 +163,13 @@ class TestCollectionRun(ArCollectionsCommon):
         self.make_invoice(250.0, "2025-05-01", "2025-06-01")
         run = self.env["ar.collection.run"]
         other_worker_claim = run._insert_claim(
-            self.customer, self.company, self.stage_1, "2025-06-02"
+            self.customer, self.company, self.stage[1].id, "2025-06-02"
         )
         self.assertTrue(other_worker_claim)
 
         summary = self.run_collection("2025-06-02")
 
-        self.assertEqual(summary, {"queued": 0, "failed": 0, "skipped": 1})
+        self.assertEqual(summary, {"queued": 0, "done": 0, "failed": 0, "skipped": 1})
         self.assertEqual(self.claims(), other_worker_claim)
         self.assertFalse(other_worker_claim.message_id)
 
@@ -208,15 +252,25 @@ class TestCollectionRun(ArCollectionsCommon):
         self.env["ar.dispute"].create(
             {"move_id": invoice.id, "date_start": "2025-02-01", "reason": "Quality"}
         )
-        self.assertEqual(
-            self.run_collection("2025-03-15"), {"queued": 0, "failed": 0, "skipped": 0}
-        )
+        summary = self.run_collection("2025-03-15")
+        self.assertEqual(summary, {"queued": 0, "done": 0, "failed": 0, "skipped": 1})
+        self.assertFalse(self.claims())
 
-    def test_not_overdue_no_reminder(self):
-        """an invoice due on the run date is not reminded."""
+    def test_due_today_not_overdue(self):
+        """An invoice due on the run date gets the due-date notice, not a reminder."""
         self.make_invoice(100.0, "2025-03-01", "2025-03-10")
-        self.assertEqual(self.run_collection("2025-03-10")["queued"], 0)
-        self.assertEqual(self.run_collection("2025-03-11")["queued"], 1)
+
+        self.run_collection("2025-03-10")
+
+        claim = self.claims()
+        self.assertEqual(claim.stage_id, self.stage[0])
+        self.assertEqual(claim.line_ids.days_overdue, 0)
+        case = self.env["ar.collection.case"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        self.assertEqual(case.overdue_amount, 0.0)
+        self.run_collection("2025-03-11")
+        self.assertEqual(self.claims().sorted("claim_date")[-1].stage_id, self.stage[1])
 
     def test_installment_reminder(self):
         """only the overdue installment is listed."""
@@ -234,7 +288,7 @@ class TestCollectionRun(ArCollectionsCommon):
         claim = self.claims()
         self.assertEqual(claim.amount_total, 300.0)
         self.assertEqual(claim.line_ids.days_overdue, 19)
-        self.assertEqual(claim.stage_id, self.stage_15)
+        self.assertEqual(claim.stage_id, self.stage[14])
 
     def test_invoice_address_receives(self):
         """The invoice's own address gets the reminder; others of the customer don't."""
@@ -291,9 +345,13 @@ class TestCollectionRun(ArCollectionsCommon):
         self.assertIn("No valid email address", claim.failure_reason)
         self.assertFalse(claim.message_id)
         notes = self.customer.message_ids.filtered(
-            lambda message: "was not sent" in (message.body or "")
+            lambda message: "No valid email address" in (message.body or "")
         )
         self.assertEqual(len(notes), 1)
+        case = self.env["ar.collection.case"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        self.assertIn("No valid email address", case.last_failure)
         self.assertEqual(
             self.env["mail.mail"].search_count(
                 [("model", "=", "res.partner"), ("res_id", "=", self.customer.id)]
@@ -309,7 +367,7 @@ class TestCollectionRun(ArCollectionsCommon):
         )
         self.make_invoice(100.0, "2025-01-01", "2025-01-10")
         self.make_invoice(100.0, "2025-01-01", "2025-01-01", partner=other)
-        self.stage_1.mail_template_id = self.stage_1.mail_template_id.copy(
+        self.stage[7].mail_template_id = self.stage[7].mail_template_id.copy(
             {"body_html": "<p><t t-out='object.no_such_field'/></p>"}
         )
 
@@ -329,7 +387,8 @@ class TestCollectionRun(ArCollectionsCommon):
         """A run dated before any receivable does nothing."""
         self.make_invoice(100.0, "2025-01-01", "2025-01-10")
         self.assertEqual(
-            self.run_collection("2000-01-01"), {"queued": 0, "failed": 0, "skipped": 0}
+            self.run_collection("2000-01-01"),
+            {"queued": 0, "done": 0, "failed": 0, "skipped": 0},
         )
         self.assertFalse(self.claims())
 
@@ -345,7 +404,7 @@ class TestCollectionRun(ArCollectionsCommon):
         self.run_collection("2025-01-12")
 
         body = self.claims().message_id.body
-        self.assertIn("Уважаемый", body)
+        self.assertIn("Добрый день", body)
         self.assertNotIn("Dear", body)
 
     def test_manual_run_for_selection(self):
@@ -370,45 +429,39 @@ class TestCollectionRun(ArCollectionsCommon):
         self.assertEqual(self.run_collection("2025-01-12")["queued"], 1)
         self.assertEqual(len(self.claims(other)), 1)
 
-    def test_cron_runs_as_of_company_today(self):
-        """The scheduled action uses the company's local date."""
-        self.make_invoice(100.0, "2020-01-01", "2020-01-10")
-        commits = []
-        # The test cursor refuses commits; count them instead.
-        with patch.object(self.env.cr, "commit", lambda: commits.append(True)):
-            self.env.ref(
-                "ar_collections.ir_cron_ar_collection_run"
-            ).method_direct_trigger()
-        # One commit per customer processed; demo data may add customers.
-        self.assertGreaterEqual(len(commits), 1)
-        claim = self.claims()
-        self.assertEqual(claim.claim_date, self.company._ar_local_today())
-        self.assertEqual(claim.stage_id, self.stage_30)
-
-    def test_cron_takes_as_of_date(self):
-        """The scheduled action's method accepts an as-of date."""
-        self.make_invoice(250.0, "2025-05-01", "2025-06-01")
-        with patch.object(self.env.cr, "commit", lambda: None):
-            summary = self.env["ar.collection.run"]._cron_send_reminders(
-                as_of_date="2025-06-16"
-            )
-        self.assertEqual(summary["queued"], 1)
-        self.assertEqual(self.claims().claim_date.isoformat(), "2025-06-16")
-        self.assertEqual(self.claims().stage_id, self.stage_15)
-
     def test_default_names_translated(self):
         """A new company's default policy and stages carry Russian names."""
         self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(
+            ["ar_collections"], ["ru_RU"], overwrite=True
+        )
         company = self.env["res.company"].create({"name": "Filial"})
         policy = company.ar_collection_policy_id.with_context(lang="ru_RU")
 
-        self.assertEqual(policy.name, "Стандартная политика взыскания")
-        self.assertEqual(
-            policy.stage_ids.sorted("min_days_overdue").mapped("name"),
-            ["Первое напоминание", "Повторное напоминание", "Последнее напоминание"],
-        )
+        stage_names = policy.stage_ids.sorted("trigger_days").mapped("name")
+        self.assertEqual(stage_names[2], "Первое напоминание")
+        self.assertEqual(stage_names[6], "Претензия")
         english = company.ar_collection_policy_id.with_context(lang="en_US")
-        self.assertEqual(english.name, "Standard collection policy")
+        self.assertEqual(english.name, "Business services collection policy")
+
+    def test_names_translated_for_language_loaded_later(self):
+        """Loading Russian after the policy exists translates its default names."""
+        self.stage[30].name = "Pretension letter"
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(
+            ["ar_collections"], ["ru_RU"], overwrite=True
+        )
+
+        russian = self.policy.with_context(lang="ru_RU")
+        self.assertEqual(russian.name, "Политика взыскания для услуг")
+        self.assertEqual(
+            self.stage[1].with_context(lang="ru_RU").name, "Первое напоминание"
+        )
+        self.assertEqual(
+            self.stage[30].with_context(lang="ru_RU").name,
+            "Pretension letter",
+            "a name the user changed is kept",
+        )
 
     def test_open_credit_nets_reminder(self):
         """Open credits reduce the reminder's total, oldest item first."""
@@ -419,7 +472,11 @@ class TestCollectionRun(ArCollectionsCommon):
 
         claim = self.claims()
         self.assertEqual(claim.amount_total, 380.0)
-        self.assertEqual(claim.line_ids.residual, 500.0)
+        lines = claim.line_ids.sorted("date_maturity")
+        self.assertEqual(lines.mapped("residual"), [500.0, -120.0])
+        self.assertEqual(lines[0].days_overdue, 19)
+        self.assertIn("380.00", claim.message_id.body)
+        self.assertIn("120.00", claim.message_id.body)
 
     def test_credit_covering_debt_no_reminder(self):
         """A customer whose open credits cover the overdue items is not reminded."""

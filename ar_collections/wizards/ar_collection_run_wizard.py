@@ -38,6 +38,7 @@ class ArCollectionRunWizard(models.TransientModel):
             as_of_date=self.as_of_date,
             company_ids=self.env.companies.ids,
             partner_ids=self.partner_ids.commercial_partner_id.ids or None,
+            commit=False,
         )
         return {
             "type": "ir.actions.client",
@@ -45,8 +46,9 @@ class ArCollectionRunWizard(models.TransientModel):
             "params": {
                 "title": self.env._("Collection run done"),
                 "message": self.env._(
-                    "%(queued)s reminders queued, %(failed)s failed, "
-                    "%(skipped)s customers skipped.",
+                    "%(queued)s reminders queued, %(done)s actions without a "
+                    "message, %(failed)s failed, %(skipped)s customers with "
+                    "nothing due.",
                     **summary,
                 ),
                 "type": "success" if not summary["failed"] else "warning",
