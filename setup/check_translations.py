@@ -14,6 +14,8 @@ ALLOWED_UNTRANSLATED = {
     "61-90",
     "91-180",
     "%(report)s as of %(date)s",
+    # Only placeholders and punctuation.
+    "%(customer)s, %(date)s: %(stage)s",
 }
 
 

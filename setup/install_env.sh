@@ -12,9 +12,10 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     exit 0
 fi
 
-# python-ldap builds against these Debian headers; psycopg2 needs pg_config.
+# python-ldap builds against these Debian headers; psycopg2 needs pg_config;
+# Odoo prints PDF reports (invoices, statements) with wkhtmltopdf.
 missing=()
-for pkg in libldap2-dev libsasl2-dev libpq-dev gettext; do
+for pkg in libldap2-dev libsasl2-dev libpq-dev gettext wkhtmltopdf; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ "${#missing[@]}" -gt 0 ]; then

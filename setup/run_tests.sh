@@ -16,6 +16,14 @@ bash "$REPO_ROOT/setup/install_env.sh"
 source "$REPO_ROOT/setup/postgres.sh"
 ensure_postgres
 
+# The collection run attaches PDF reports, which Odoo prints with
+# wkhtmltopdf.
+if ! command -v wkhtmltopdf >/dev/null 2>&1; then
+    echo "installing Debian's wkhtmltopdf for PDF reports"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wkhtmltopdf >/dev/null
+fi
+
 # Browser tours need Chromium; Odoo skips them without it, and a skipped
 # test fails this run.
 if ! command -v chromium >/dev/null 2>&1; then

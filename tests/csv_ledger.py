@@ -87,22 +87,56 @@ def aging_by_customer(invoices, as_of):
     return result
 
 
-def reminder_stage_by_customer(invoices, as_of, stage_days=(1, 15, 30)):
+# Trigger days of the default policy's stages, mildest first.
+DEFAULT_STAGE_DAYS = (-3, 0, 1, 7, 14, 21, 30, 45, 60)
+
+
+def item_stage(days_overdue, stage_days=DEFAULT_STAGE_DAYS):
+    """Return the stage an item reaches in jump mode, or None.
+
+    Stages on or before the due date apply only to items not yet overdue.
+    """
+    if days_overdue <= 0:
+        reached = [
+            stage for stage in stage_days if stage <= 0 and stage <= days_overdue
+        ]
+    else:
+        reached = [stage for stage in stage_days if 0 < stage <= days_overdue]
+    return max(reached) if reached else None
+
+
+def disputed_on(invoice, as_of):
+    """Tell whether the invoice is under dispute on ``as_of``.
+
+    A disputed invoice is under dispute from its due date on, so it is
+    still reminded before it falls due.
+    """
+    return invoice["disputed"] and invoice["due_date"] <= as_of
+
+
+def reminder_stage_by_customer(invoices, as_of, stage_days=DEFAULT_STAGE_DAYS):
     """Return {customerID: stage days} for a first run on ``as_of``.
 
-    The stage is the strictest one reached by the customer's most overdue
-    undisputed open invoice.
+    The stage is the strictest one reached by the customer's undisputed
+    open invoices, from three days before their due date.
     """
-    max_days_by_customer = {}
+    stages = {}
     for invoice in open_invoices(invoices, as_of):
-        days = (as_of - invoice["due_date"]).days
-        if days <= 0 or invoice["disputed"]:
+        if disputed_on(invoice, as_of):
+            continue
+        stage = item_stage((as_of - invoice["due_date"]).days, stage_days)
+        if stage is None:
             continue
         customer = invoice["customer"]
-        previous = max_days_by_customer.get(customer, 0)
-        max_days_by_customer[customer] = max(previous, days)
-    stages = {}
-    for customer, days in max_days_by_customer.items():
-        reached = [stage for stage in stage_days if stage <= days]
-        stages[customer] = max(reached)
+        stages[customer] = max(stages.get(customer, stage), stage)
     return stages
+
+
+def listed_invoices(invoices, as_of, stage_days=DEFAULT_STAGE_DAYS):
+    """Return the invoice references a first run on ``as_of`` lists."""
+    return {
+        invoice["invoice"]
+        for invoice in open_invoices(invoices, as_of)
+        if not disputed_on(invoice, as_of)
+        and item_stage((as_of - invoice["due_date"]).days, stage_days) is not None
+    }

@@ -6,7 +6,7 @@ from collections import Counter
 from . import csv_ledger
 from .common import RepoTransactionCase
 
-# Dates with many overdue customers, among them stages 15 and 30.
+# Dates with many overdue customers, among them stages from 1 to 60 days.
 RUN_DATES = [
     datetime.date(2012, 3, 17),
     datetime.date(2012, 3, 20),
@@ -35,9 +35,7 @@ class TestDatasetCollection(RepoTransactionCase):
         claims = self.env["ar.collection.claim"].search(
             [("claim_date", "=", as_of), ("company_id", "=", self.company.id)]
         )
-        actual = {
-            claim.partner_id.ref: claim.stage_id.min_days_overdue for claim in claims
-        }
+        actual = {claim.partner_id.ref: claim.stage_id.trigger_days for claim in claims}
         self.assertEqual(summary["queued"], len(expected))
         self.assertEqual(summary["failed"], 0)
         self.assertEqual(set(claims.mapped("state")), {"queued"})
@@ -46,14 +44,10 @@ class TestDatasetCollection(RepoTransactionCase):
         )
         self.assertEqual(actual, expected, "stage of each customer")
 
-        # Every listed item is an undisputed invoice overdue on that date.
-        overdue_refs = {
-            invoice["invoice"]
-            for invoice in csv_ledger.open_invoices(self.invoices, as_of)
-            if (as_of - invoice["due_date"]).days > 0 and not invoice["disputed"]
-        }
+        # Listed: every undisputed invoice due or overdue on that date, and
+        # those coming due within three days.
         listed_refs = set(claims.line_ids.move_id.mapped("ref"))
-        self.assertEqual(listed_refs, overdue_refs)
+        self.assertEqual(listed_refs, csv_ledger.listed_invoices(self.invoices, as_of))
 
         again = self.env["ar.collection.run"].run_reminders(
             as_of_date=as_of, company_ids=self.company.ids
@@ -66,7 +60,7 @@ class TestDatasetCollection(RepoTransactionCase):
 
     def test_run_2012_03_20(self):
         claims = self.run_and_check(RUN_DATES[1])
-        self.assertIn(30, claims.stage_id.mapped("min_days_overdue"))
+        self.assertIn(30, claims.stage_id.mapped("trigger_days"))
 
     def test_run_2013_01_31(self):
         self.run_and_check(RUN_DATES[2])
