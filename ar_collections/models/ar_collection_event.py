@@ -60,6 +60,8 @@ class ArCollectionEvent(models.Model):
         readonly=True,
     )
     channel = fields.Selection(selection=EVENT_CHANNELS, readonly=True)
+    # NOTE: stored as text in the language of the user who acted (English
+    # for the scheduled run), not translated when read.
     result = fields.Char(readonly=True)
     description = fields.Text(readonly=True)
     stage_id = fields.Many2one(

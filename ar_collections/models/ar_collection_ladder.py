@@ -165,6 +165,9 @@ def plan_customer(
     if not plan.due_keys:
         return plan
 
+    # NOTE: a new item reaching an early stage brings a message at the
+    # customer's strictest stage, so one stage's letter can go out on two
+    # days in a row when a second invoice reaches it a day later.
     plan.stage_id = max(
         plan.item_stage_ids.values(), key=lambda stage_id: rank[stage_id]
     )
