@@ -656,10 +656,13 @@ class ArCollectionRun(models.AbstractModel):
 
     def _schedule_collector_activity(self, case, stage):
         user = case.collector_id or self.env.user
+        # The activity's texts are stored, so they are written in the
+        # language of the user who will read them.
+        user_env = self.with_context(lang=user.lang or self.env.lang).env
         case.activity_schedule(
             activity_type_id=stage.activity_type_id.id,
-            summary=stage.name,
-            note=self.env._(
+            summary=stage.with_env(user_env).name,
+            note=user_env._(
                 "Overdue %(amount)s, oldest item %(days)s days overdue.",
                 amount=case.currency_id.format(case.overdue_amount),
                 days=case.max_days_overdue,
@@ -670,15 +673,16 @@ class ArCollectionRun(models.AbstractModel):
 
     def _schedule_legal_activity(self, case, stage):
         user = case.company_id.ar_legal_user_id or case.collector_id or self.env.user
+        user_env = self.with_context(lang=user.lang or self.env.lang).env
         case.activity_schedule(
             "mail.mail_activity_data_todo",
-            summary=self.env._(
+            summary=user_env._(
                 "Legal hand-over: %(customer)s", customer=case.partner_id.name
             ),
-            note=self.env._(
+            note=user_env._(
                 "Stage %(stage)s handed the customer over to the legal department. "
                 "Overdue %(amount)s.",
-                stage=stage.name,
+                stage=stage.with_env(user_env).name,
                 amount=case.currency_id.format(case.overdue_amount),
             ),
             user_id=user.id,

@@ -172,6 +172,24 @@ class TestCollectionStages(ArCollectionsCommon):
         self.run_collection("2025-02-23")
         self.assertEqual(len(case.activity_ids), 1, "the call is planned once")
 
+    def test_activity_in_collector_language(self):
+        """The call activity reads in the collector's language."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(
+            ["ar_collections"], ["ru_RU"], overwrite=True
+        )
+        collector = self.env["res.users"].create(
+            {"name": "Sborshchik", "login": "collector_ru", "lang": "ru_RU"}
+        )
+        self.customer.ar_collector_id = collector
+        self.make_invoice(100.0, "2025-01-01", "2025-02-01")
+
+        self.run_collection("2025-02-22")
+
+        activity = self.case().activity_ids
+        self.assertEqual(activity.summary, "Звонок по задолженности")
+        self.assertIn("дн.", str(activity.note))
+
     def test_collector_defaults_to_salesperson(self):
         salesperson = self.env["res.users"].create(
             {"name": "Seller", "login": "seller_stage"}
