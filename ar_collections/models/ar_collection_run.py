@@ -668,7 +668,9 @@ class ArCollectionRun(models.AbstractModel):
                 days=case.max_days_overdue,
             ),
             user_id=user.id,
-            date_deadline=case.stage_date or fields.Date.context_today(self),
+            # Due on the real date, also when a manual run acts for a past
+            # date: the collector has to act now.
+            date_deadline=fields.Date.context_today(self),
         )
 
     def _schedule_legal_activity(self, case, stage):
@@ -686,6 +688,5 @@ class ArCollectionRun(models.AbstractModel):
                 amount=case.currency_id.format(case.overdue_amount),
             ),
             user_id=user.id,
-            date_deadline=(case.stage_date or fields.Date.context_today(self))
-            + timedelta(days=3),
+            date_deadline=fields.Date.context_today(self) + timedelta(days=3),
         )

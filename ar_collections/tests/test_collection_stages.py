@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -169,6 +170,7 @@ class TestCollectionStages(ArCollectionsCommon):
             activity.activity_type_id, self.env.ref("mail.mail_activity_data_call")
         )
         self.assertEqual(activity.user_id, collector)
+        self.assertEqual(activity.date_deadline, fields.Date.context_today(activity))
         self.run_collection("2025-02-23")
         self.assertEqual(len(case.activity_ids), 1, "the call is planned once")
 
