@@ -11,3 +11,4 @@ from . import test_promise_pause
 from . import test_collection_cron
 from . import test_collection_ladder
 from . import test_run_query_count
+from . import test_penalty_calc

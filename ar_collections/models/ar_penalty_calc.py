@@ -1,0 +1,241 @@
+"""Late-payment penalty of one receivable item, as plain Python.
+
+The calculation walks the item day by day from its first accruing day to
+the as-of or final payment date, finds each day's base (the residual after
+the payments that count by then) and rate, and groups consecutive days
+with the same base, rate and formula into sub-periods. A sub-period breaks
+at every rate change, base change, stage change and year end. Amounts are
+``Decimal`` and rounded half-up to 0.01, per sub-period by default.
+
+NOTE: the Odoo layer (rules, rate tables, invoices) is not built yet; this
+module is its calculation core.
+"""
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+
+
+class PenaltyRateMissing(ValueError):
+    """No rate applies to a day that accrues."""
+
+    def __init__(self, day):
+        super().__init__(
+            f"No rate applies on {day.isoformat()}. Add a rate in force on that "
+            "date to the rate table."
+        )
+        self.day = day
+
+
+@dataclass(frozen=True)
+class PenaltyRule:
+    """How an item accrues.
+
+    ``method``:
+    - ``daily_percent``: ``rate`` percent of the base per day;
+    - ``daily_fixed``: ``rate`` as a fixed amount per day;
+    - ``annual``: ``rate`` percent a year, or the rate of ``rate_table`` in
+      force each day, under the ``day_count`` basis (``act_365``,
+      ``act_act`` or ``30_360``);
+    - ``rate_fraction``: the table's rate divided by a divisor per day, the
+      divisor chosen by the day number from ``fraction_stages`` (pairs of
+      first day number and divisor; ``None`` means no accrual), and the rate
+      taken each day or on ``rate_date`` when set.
+    """
+
+    method: str
+    rate: Decimal = Decimal(0)
+    day_count: str = "act_365"
+    rate_table: tuple = ()
+    rate_date: date | None = None
+    fraction_stages: tuple = ((1, 300),)
+    grace_days: int = 0
+    retroactive: bool = False
+    cap_amount: Decimal | None = None
+    cap_percent: Decimal | None = None
+    min_amount: Decimal = Decimal(0)
+    round_per_period: bool = True
+    payment_day_accrues: bool = True
+
+
+@dataclass(frozen=True)
+class PenaltyLine:
+    """One sub-period of the calculation table."""
+
+    date_from: date
+    date_to: date
+    days: int
+    base: Decimal
+    rate: Decimal
+    formula: str
+    amount: Decimal
+
+
+@dataclass
+class PenaltyResult:
+    amount: Decimal = Decimal(0)
+    lines: list = field(default_factory=list)
+    capped: bool = False
+
+
+def round_cent(value):
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def rate_on(table, day):
+    """Return the rate in force on ``day`` from pairs of (start date, percent)."""
+    rate = None
+    for date_from, value in sorted(table):
+        if date_from <= day:
+            rate = Decimal(value)
+    if rate is None:
+        raise PenaltyRateMissing(day)
+    return rate
+
+
+def days_360(start, end):
+    """Return the 30/360 (European) day count from ``start`` to ``end``."""
+    start_day = min(start.day, 30)
+    end_day = min(end.day, 30)
+    return (
+        (end.year - start.year) * 360
+        + (end.month - start.month) * 30
+        + (end_day - start_day)
+    )
+
+
+def _first_day(due_date, as_of, rule):
+    first = due_date + timedelta(days=1)
+    if not rule.grace_days:
+        return first
+    past_grace = due_date + timedelta(days=rule.grace_days + 1)
+    if as_of < past_grace:
+        return None
+    return first if rule.retroactive else past_grace
+
+
+def _day_key(day, due_date, rule):
+    """Return (rate, divisor or year length, formula) for one day, or None."""
+    if rule.method == "daily_percent":
+        return Decimal(rule.rate), 1, "base × %s%% × days"
+    if rule.method == "daily_fixed":
+        return Decimal(rule.rate), 1, "%s × days"
+    if rule.method == "annual":
+        rate = rate_on(rule.rate_table, day) if rule.rate_table else Decimal(rule.rate)
+        if rule.day_count == "30_360":
+            return rate, 360, "base × %s%% × days / 360"
+        year = 366 if rule.day_count == "act_act" and calendar.isleap(day.year) else 365
+        return rate, year, "base × %s%% × days / " + str(year)
+    if rule.method == "rate_fraction":
+        number = (day - due_date).days
+        divisor = None
+        for first_number, stage_divisor in sorted(rule.fraction_stages):
+            if number >= first_number:
+                divisor = stage_divisor
+        if divisor is None:
+            return None
+        rate = rate_on(rule.rate_table, rule.rate_date or day)
+        return rate, divisor, "base × %s%% / " + str(divisor) + " × days"
+    raise ValueError(f"Unknown penalty method {rule.method!r}.")
+
+
+def _line_amount(rule, base, rate, divisor, days, date_from, date_to):
+    if rule.method == "daily_fixed":
+        return rate * days
+    if rule.method == "daily_percent":
+        return base * rate / HUNDRED * days
+    if rule.method == "annual" and rule.day_count == "30_360":
+        days = days_360(date_from - timedelta(days=1), date_to)
+    return base * rate / HUNDRED * days / divisor
+
+
+def compute_penalty(principal, due_date, as_of, rule, payments=(), excluded=()):
+    """Return the :class:`PenaltyResult` of one item as of ``as_of``.
+
+    :param principal: the item's amount, in its currency.
+    :param payments: pairs of (date, amount) that lowered the residual.
+    :param excluded: pairs of (first, last) days that do not accrue, such
+        as the days of a dispute.
+    """
+    principal = Decimal(principal)
+    result = PenaltyResult()
+    first = _first_day(due_date, as_of, rule)
+    if first is None:
+        return result
+
+    payments = sorted((day, Decimal(amount)) for day, amount in payments)
+    shift = 1 if rule.payment_day_accrues else 0
+    lines = []
+    current = None
+    day = first
+    while day <= as_of:
+        paid = sum(
+            amount
+            for pay_day, amount in payments
+            if pay_day + timedelta(days=shift) <= day
+        )
+        base = principal - paid
+        if base <= 0:
+            break
+        skipped = any(start <= day <= end for start, end in excluded)
+        key = None if skipped else _day_key(day, due_date, rule)
+        if key is None:
+            current = None
+        else:
+            rate, divisor, formula = key
+            if (
+                current
+                and current["key"] == (base, rate, divisor)
+                and current["to"].year == day.year
+                and current["to"] + timedelta(days=1) == day
+            ):
+                current["to"] = day
+                current["days"] += 1
+            else:
+                current = {
+                    "key": (base, rate, divisor),
+                    "from": day,
+                    "to": day,
+                    "days": 1,
+                    "formula": formula % rate,
+                }
+                lines.append(current)
+        day += timedelta(days=1)
+
+    total = Decimal(0)
+    for line in lines:
+        base, rate, divisor = line["key"]
+        amount = _line_amount(
+            rule, base, rate, divisor, line["days"], line["from"], line["to"]
+        )
+        if rule.round_per_period:
+            amount = round_cent(amount)
+        result.lines.append(
+            PenaltyLine(
+                date_from=line["from"],
+                date_to=line["to"],
+                days=line["days"],
+                base=base,
+                rate=rate,
+                formula=line["formula"],
+                amount=amount,
+            )
+        )
+        total += amount
+
+    total = round_cent(total)
+    cap = rule.cap_amount
+    if rule.cap_percent is not None:
+        percent_cap = round_cent(principal * Decimal(rule.cap_percent) / HUNDRED)
+        cap = percent_cap if cap is None else min(cap, percent_cap)
+    if cap is not None and total > cap:
+        total = Decimal(cap)
+        result.capped = True
+    if total < Decimal(rule.min_amount):
+        total = Decimal(0)
+    result.amount = total
+    return result
