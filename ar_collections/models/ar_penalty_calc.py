@@ -1,9 +1,9 @@
 """Late-payment penalty of one receivable item, as plain Python.
 
-The calculation walks the item day by day from its first accruing day to
-the as-of or final payment date, finds each day's base (the residual after
-the payments that count by then) and rate, and groups consecutive days
-with the same base, rate and formula into sub-periods. A sub-period breaks
+The calculation walks the item day by day, from its first accruing day to
+the as-of or final payment date. For each day it finds the base (the
+residual after the payments that count by then) and the rate. Consecutive
+days with the same base, rate and formula form one sub-period. A sub-period breaks
 at every rate change, base change, stage change and year end. Amounts are
 ``Decimal`` and rounded half-up to 0.01, per sub-period by default.
 
@@ -41,10 +41,10 @@ class PenaltyRule:
     - ``annual``: ``rate`` percent a year, or the rate of ``rate_table`` in
       force each day, under the ``day_count`` basis (``act_365``,
       ``act_act`` or ``30_360``);
-    - ``rate_fraction``: the table's rate divided by a divisor per day, the
-      divisor chosen by the day number from ``fraction_stages`` (pairs of
-      first day number and divisor; ``None`` means no accrual), and the rate
-      taken each day or on ``rate_date`` when set.
+    - ``rate_fraction``: the table's rate divided by a divisor, per day.
+      ``fraction_stages`` holds pairs of (first day number, divisor), where a
+      divisor of ``None`` means no accrual. The rate is the one in force each
+      day, or on ``rate_date`` when set.
     """
 
     method: str
@@ -140,7 +140,10 @@ def _day_key(day, due_date, rule):
             return None
         rate = rate_on(rule.rate_table, rule.rate_date or day)
         return rate, divisor, "base × %s%% / " + str(divisor) + " × days"
-    raise ValueError(f"Unknown penalty method {rule.method!r}.")
+    raise ValueError(
+        f"Unknown penalty method {rule.method!r}. Use daily_percent, "
+        "daily_fixed, annual or rate_fraction."
+    )
 
 
 def _line_amount(rule, base, rate, divisor, days, date_from, date_to):
