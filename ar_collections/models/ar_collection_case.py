@@ -6,7 +6,8 @@ class ArCollectionCase(models.Model):
 
     The collection run keeps one row per customer and company it has met:
     the stage reached, the overdue figures that rank the collector's
-    worklist, the pause and the holds set by the stages.
+    worklist, the pause, and the credit-hold and hand-over flags set by the
+    stages.
     """
 
     _name = "ar.collection.case"

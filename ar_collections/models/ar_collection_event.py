@@ -95,7 +95,7 @@ class ArCollectionEvent(models.Model):
 
     @api.model
     def _log(self, vals_list, post_note=True):
-        """Create history entries and, unless told not to, a note on each customer."""
+        """Create history entries and, with ``post_note``, a note on each customer."""
         events = self.sudo().create(vals_list)
         if post_note:
             # Logged notes (no followers notified), one per customer, all

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class StageRule:
-    """A stage as the ladder sees it."""
+    """The fields of a stage that the ladder uses."""
 
     stage_id: int
     trigger_days: int
@@ -37,7 +37,7 @@ class LadderItem:
 
 @dataclass
 class LadderPlan:
-    """What the run does for the customer today."""
+    """The customer's plan for one day: its message stage and the items it lists."""
 
     stage_id: int | None = None
     due_keys: set = field(default_factory=set)

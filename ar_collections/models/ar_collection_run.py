@@ -47,8 +47,8 @@ class ArCollectionRun(models.AbstractModel):
 
     For each company and customer the run reads the open receivable items
     as of the run date, leaves out disputed items and items under an open
-    promise to pay, and asks the ladder which items reached a stage they
-    were not sent yet. If any did, it inserts the day's claim row under the
+    promise to pay, and lets the ladder find the items that reached a stage
+    they were not sent yet. If any did, it inserts the day's claim row under the
     unique key (customer, company, date) before doing anything else, then
     sends the stage's messages and takes its actions. A second run, a
     concurrent worker or a restart after a crash finds the key taken and
@@ -67,7 +67,7 @@ class ArCollectionRun(models.AbstractModel):
         Each company works on its own local date. A customer is processed at
         most once per local date, by the first run inside the sending window
         of the customer's time zone (its own, else the company's), and only
-        on working days when the company says so. Ir.cron calls the job
+        on working days when the company setting requires it. Ir.cron calls the job
         again while customers remain.
         """
         batch_size = batch_size or self._get_batch_size()
@@ -263,7 +263,7 @@ class ArCollectionRun(models.AbstractModel):
         """Process these customers of ``company`` as of ``as_of_date``.
 
         Every customer runs in its own savepoint, so a failure stays with
-        that customer; with ``commit``, each customer's actions are committed
+        that customer. With ``commit``, each customer's actions are committed
         before the next customer starts.
         """
         summary = dict.fromkeys(("queued", "done", "failed", "skipped"), 0)
@@ -449,7 +449,7 @@ class ArCollectionRun(models.AbstractModel):
         case.write(case_vals)
         claim.write(self._prepare_claim_vals(open_items, plan, company))
         self._apply_stage(case, claim, as_of_date)
-        return self._send_messages(claim)
+        return self._send_messages(claim, case)
 
     def _create_case(self, partner, company):
         """Create the customer's case inside the customer's savepoint.
@@ -502,22 +502,16 @@ class ArCollectionRun(models.AbstractModel):
 
     def _reset_case_stage(self, case, as_of_date, case_vals):
         """Close the customer's escalation once it has no overdue debt left."""
-        self.env["ar.collection.event"]._log(
-            [
-                {
-                    "partner_id": case.partner_id.id,
-                    "company_id": case.company_id.id,
-                    "event_type": "stage_change",
-                    "channel": "system",
-                    "result": self.env._(
-                        "No overdue debt on %(date)s: stage %(stage)s closed",
-                        date=fields.Date.to_string(as_of_date),
-                        stage=case.stage_id.name,
-                    ),
-                }
-            ],
-            post_note=False,
+        event = self._case_event(
+            case,
+            "stage_change",
+            result=self.env._(
+                "No overdue debt on %(date)s: stage %(stage)s closed",
+                date=fields.Date.to_string(as_of_date),
+                stage=case.stage_id.name,
+            ),
         )
+        self.env["ar.collection.event"]._log([event], post_note=False)
         case_vals.update(
             {"stage_id": False, "stage_date": False, "broken_promise": False}
         )
@@ -606,19 +600,16 @@ class ArCollectionRun(models.AbstractModel):
         previous = case.stage_id
         if previous == stage:
             return
-        event = {
-            "partner_id": case.partner_id.id,
-            "company_id": case.company_id.id,
-            "event_type": "stage_change",
-            "channel": "system",
-            "stage_id": stage.id,
-            "claim_id": claim.id,
-            "result": self.env._(
+        event = self._case_event(
+            case,
+            "stage_change",
+            claim,
+            result=self.env._(
                 "Stage changed from %(previous)s to %(stage)s",
                 previous=previous.name or self.env._("no stage"),
                 stage=stage.name,
             ),
-        }
+        )
         case.write({"stage_id": stage.id, "stage_date": as_of_date})
         if previous and previous.trigger_days > stage.trigger_days:
             # The strictest debt was paid without a run on a day without
@@ -634,24 +625,28 @@ class ArCollectionRun(models.AbstractModel):
         events = [event]
         if any(passed.mapped("credit_hold")) and not case.credit_hold:
             case.write({"credit_hold": True, "credit_hold_date": as_of_date})
-            events.append(self._stage_event(case, claim, "credit_hold"))
+            events.append(self._case_event(case, "credit_hold", claim))
         if any(passed.mapped("legal_handover")) and not case.legal_handover:
             case.write({"legal_handover": True, "legal_handover_date": as_of_date})
-            events.append(self._stage_event(case, claim, "legal_handover"))
+            events.append(self._case_event(case, "legal_handover", claim))
             self._schedule_legal_activity(case, stage)
         if stage.activity_type_id:
             self._schedule_collector_activity(case, stage)
         self.env["ar.collection.event"]._log(events)
 
-    def _stage_event(self, case, claim, event_type):
+    def _case_event(self, case, event_type, claim=None, result=None):
+        """Return the values of a history entry the run writes for ``case``.
+
+        The result defaults to the name of the claim's stage.
+        """
         return {
             "partner_id": case.partner_id.id,
             "company_id": case.company_id.id,
             "event_type": event_type,
             "channel": "system",
-            "stage_id": claim.stage_id.id,
-            "claim_id": claim.id,
-            "result": claim.stage_id.name,
+            "stage_id": claim.stage_id.id if claim else False,
+            "claim_id": claim.id if claim else False,
+            "result": result or claim.stage_id.name,
         }
 
     def _schedule_collector_activity(self, case, stage):

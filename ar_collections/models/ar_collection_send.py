@@ -14,7 +14,7 @@ class ArCollectionRun(models.AbstractModel):
 
     _inherit = "ar.collection.run"
 
-    def _send_messages(self, claim):
+    def _send_messages(self, claim, case):
         """Send the claim stage's messages on each channel; return the outcome."""
         channels = claim.stage_id._get_message_channels()
         if not channels:
@@ -27,7 +27,7 @@ class ArCollectionRun(models.AbstractModel):
                     getattr(self, f"_send_{channel}")(claim)
             except Exception as error:  # noqa: BLE001
                 # Any failure to render or queue a message is recorded on
-                # the claim, the customer's history and the worklist; the
+                # the claim, the customer's history and the worklist. The
                 # run goes on with the next channel and customer.
                 _logger.warning(
                     "Collection action %s: %s message for customer %s failed: %s",
@@ -39,15 +39,10 @@ class ArCollectionRun(models.AbstractModel):
                 failures.append(f"{channel}: {error}")
 
         if failures:
-            self._mark_failed(claim, "\n".join(failures))
+            self._mark_failed(claim, case, "\n".join(failures))
             return "failed"
         claim.write({"state": "queued"})
-        self.env["ar.collection.case"].sudo().search(
-            [
-                ("partner_id", "=", claim.partner_id.id),
-                ("company_id", "=", claim.company_id.id),
-            ]
-        ).last_failure = False
+        case.last_failure = False
         return "queued"
 
     def _get_recipients(self, customer, moves):
@@ -189,18 +184,8 @@ class ArCollectionRun(models.AbstractModel):
             bodies={invoice.id: body for invoice in invoices}
         )
 
-    def _mark_failed(self, claim, reason):
+    def _mark_failed(self, claim, case, reason):
         claim.write({"state": "failed", "failure_reason": reason})
-        case = (
-            self.env["ar.collection.case"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "=", claim.partner_id.id),
-                    ("company_id", "=", claim.company_id.id),
-                ]
-            )
-        )
         case.last_failure = reason
         self.env["ar.collection.event"]._log(
             [

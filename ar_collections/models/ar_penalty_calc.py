@@ -42,7 +42,7 @@ class PenaltyRule:
       force each day, under the ``day_count`` basis (``act_365``,
       ``act_act`` or ``30_360``);
     - ``rate_fraction``: the table's rate divided by a divisor, per day.
-      ``fraction_stages`` holds pairs of (first day number, divisor), where a
+      ``fraction_stages`` contains pairs of (first day number, divisor), where a
       divisor of ``None`` means no accrual. The rate is the one in force each
       day, or on ``rate_date`` when set.
     """

@@ -11,10 +11,11 @@ class ArPromise(models.Model):
     """A customer's promise to pay an amount by a date.
 
     While it is open, the collection run leaves the promised invoice (or the
-    whole customer, when no invoice is given) alone. On the first run after
-    the date, the promise is kept when payments of at least the amount were
-    matched with the promised items from the day of the promise to its
-    date; otherwise it is broken and the customer escalates.
+    whole customer, when no invoice is given) alone. The promise is kept once
+    payments of at least the amount were matched with the promised items
+    between the day of the promise and its date. If that has not happened by
+    the first run after the date, the promise is broken and the customer
+    escalates.
     """
 
     _name = "ar.promise"

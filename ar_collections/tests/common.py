@@ -13,6 +13,8 @@ class ArCollectionsCommon(AccountTestInvoicingCommon):
         cls.company.ar_net_credits = True
         cls.company._ar_ensure_collection_policy()
         cls.policy = cls.company.ar_collection_policy_id
+        # The default policy's stages by trigger day.
+        cls.stage = {stage.trigger_days: stage for stage in cls.policy.stage_ids}
         cls.customer = cls.env["res.partner"].create(
             {"name": "Vostok Consulting", "is_company": True, "email": "ap@vostok.test"}
         )
@@ -98,6 +100,11 @@ class ArCollectionsCommon(AccountTestInvoicingCommon):
             as_of_date=fields.Date.to_date(as_of),
             company_ids=self.company.ids,
             **kwargs,
+        )
+
+    def case(self, partner=None):
+        return self.env["ar.collection.case"].search(
+            [("partner_id", "=", (partner or self.customer).id)]
         )
 
     def claims(self, partner=None):

@@ -18,11 +18,6 @@ class SimulatedCrash(BaseException):
 
 @tagged("post_install", "-at_install")
 class TestCollectionRun(ArCollectionsCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.stage = {stage.trigger_days: stage for stage in cls.policy.stage_ids}
-
     def reminder_messages(self, partner=None):
         return (
             self.claims(partner)
@@ -265,9 +260,7 @@ class TestCollectionRun(ArCollectionsCommon):
         claim = self.claims()
         self.assertEqual(claim.stage_id, self.stage[0])
         self.assertEqual(claim.line_ids.days_overdue, 0)
-        case = self.env["ar.collection.case"].search(
-            [("partner_id", "=", self.customer.id)]
-        )
+        case = self.case()
         self.assertEqual(case.overdue_amount, 0.0)
         self.run_collection("2025-03-11")
         self.assertEqual(self.claims().sorted("claim_date")[-1].stage_id, self.stage[1])
@@ -348,9 +341,7 @@ class TestCollectionRun(ArCollectionsCommon):
             lambda message: "No valid email address" in (message.body or "")
         )
         self.assertEqual(len(notes), 1)
-        case = self.env["ar.collection.case"].search(
-            [("partner_id", "=", self.customer.id)]
-        )
+        case = self.case()
         self.assertIn("No valid email address", case.last_failure)
         self.assertEqual(
             self.env["mail.mail"].search_count(

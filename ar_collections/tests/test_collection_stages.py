@@ -9,18 +9,8 @@ from .common import ArCollectionsCommon
 class TestCollectionStages(ArCollectionsCommon):
     """Escalation modes, grace, minimum amounts and the actions of each stage."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.stage = {stage.trigger_days: stage for stage in cls.policy.stage_ids}
-
     def stage_days(self, partner=None):
         return self.claims(partner).sorted("claim_date").stage_id.mapped("trigger_days")
-
-    def case(self, partner=None):
-        return self.env["ar.collection.case"].search(
-            [("partner_id", "=", (partner or self.customer).id)]
-        )
 
     def make_policy(self, mode, triggers, **values):
         template = self.stage[1].mail_template_id

@@ -8,16 +8,6 @@ from .common import ArCollectionsCommon
 class TestPromisePause(ArCollectionsCommon):
     """Promises to pay, pauses, disputes and the contact history they leave."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.stage = {stage.trigger_days: stage for stage in cls.policy.stage_ids}
-
-    def case(self):
-        return self.env["ar.collection.case"].search(
-            [("partner_id", "=", self.customer.id)]
-        )
-
     def events(self, event_type):
         return self.env["ar.collection.event"].search(
             [("partner_id", "=", self.customer.id), ("event_type", "=", event_type)]

@@ -81,6 +81,6 @@ class TestRunQueryCount(ArCollectionsCommon):
         per_customer = (four - two) // 2
         self.assertEqual(six - four, four - two, "each customer adds the same count")
         self.assertEqual(two_busy, two, "more items per customer add no query")
-        # Measured on Odoo 18.0: 19 queries per batch and 41 per customer
+        # Measured on Odoo 18.0: 19 queries per batch and 40 per customer
         # (claim, lines, case, rendering, message, mail, notes, history).
         self.assertLessEqual(per_customer, 45, "queries per customer")

@@ -22,7 +22,7 @@ class ArCallLogWizard(models.TransientModel):
         required=True,
         default="reached",
     )
-    note = fields.Text(help="What was said, in a few words.")
+    note = fields.Text(help="Short summary of the call.")
 
     def action_log(self):
         self.ensure_one()
