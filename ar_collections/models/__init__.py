@@ -15,3 +15,5 @@ from . import ar_collection_run
 from . import ar_collection_send
 from . import res_partner
 from . import ir_module_module
+from . import ar_penalty_rate
+from . import account_move_penalty
