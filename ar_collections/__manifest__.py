@@ -2,7 +2,7 @@
 {
     "name": "AR Collections",
     "summary": "Receivables as of any date, aging, collection stages, worklist",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/OCA/credit-control",
     "author": "AR Collections contributors, Odoo Community Association (OCA)",
@@ -18,6 +18,7 @@
         "data/ir_cron_data.xml",
         "data/ar_calendar_day_ru_data.xml",
         "data/ar_penalty_rate_data.xml",
+        "data/ar_penalty_data.xml",
         "views/ar_debtor_views.xml",
         "views/ar_receivable_item_views.xml",
         "views/ar_dispute_views.xml",

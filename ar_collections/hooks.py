@@ -1,6 +1,8 @@
 def post_init_hook(env):
-    """Give every existing company the default collection policy."""
-    env["res.company"].search([])._ar_ensure_collection_policy()
+    """Give every existing company the default collection policy and penalty rules."""
+    companies = env["res.company"].search([])
+    companies._ar_ensure_collection_policy()
+    companies._ar_ensure_penalty_rules()
 
 
 def uninstall_hook(env):

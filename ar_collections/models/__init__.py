@@ -16,4 +16,13 @@ from . import ar_collection_send
 from . import res_partner
 from . import ir_module_module
 from . import ar_penalty_rate
+from . import ar_penalty_rule
+from . import ar_penalty_engine
+from . import ar_penalty_line
+from . import ar_penalty_charge
+from . import ar_penalty_charge_run
 from . import account_move_penalty
+from . import account_partial_reconcile
+from . import res_company_penalty
+from . import res_partner_penalty
+from . import ar_collection_claim_penalty

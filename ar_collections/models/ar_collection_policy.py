@@ -172,6 +172,11 @@ class ArCollectionStage(models.Model):
         help="Mark the customer as handed over to the legal department and "
         "plan an activity for the company's legal user.",
     )
+    charge_fee = fields.Boolean(
+        string="Charge Fee",
+        help="Record the fee of the customer's penalty rule when the customer "
+        "reaches this stage. The next penalty charge invoices it.",
+    )
 
     @api.constrains("trigger_days", "policy_id", "active")
     def _check_trigger_unique(self):
@@ -237,6 +242,7 @@ class ArCollectionStage(models.Model):
             or self.activity_type_id
             or self.credit_hold
             or self.legal_handover
+            or self.charge_fee
         )
 
     def _get_message_channels(self):

@@ -449,6 +449,7 @@ class ArCollectionRun(models.AbstractModel):
         case.write(case_vals)
         claim.write(self._prepare_claim_vals(open_items, plan, company))
         self._apply_stage(case, claim, as_of_date)
+        self.env["ar.penalty.charge"]._record_stage_fee(claim)
         return self._send_messages(claim, case)
 
     def _create_case(self, partner, company):

@@ -62,6 +62,7 @@ class ArDispute(models.Model):
         disputes = super().create(vals_list)
         disputes._log_event("dispute_opened")
         disputes.filtered("date_end")._log_event("dispute_closed")
+        self.env["account.move"]._ar_penalty_mark_dirty(disputes.move_id.ids)
         return disputes
 
     def write(self, vals):
@@ -69,6 +70,7 @@ class ArDispute(models.Model):
         result = super().write(vals)
         if vals.get("date_end"):
             was_open._log_event("dispute_closed")
+        self.env["account.move"]._ar_penalty_mark_dirty(self.move_id.ids)
         return result
 
     def _log_event(self, event_type):

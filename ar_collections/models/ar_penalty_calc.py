@@ -236,9 +236,13 @@ def compute_penalty(
     lines = []
     current = None
     for index, day in enumerate(points):
-        last = points[index + 1] - timedelta(days=1) if index + 1 < len(points) else as_of
+        last = (
+            points[index + 1] - timedelta(days=1) if index + 1 < len(points) else as_of
+        )
         paid = sum(
-            amount for pay_day, amount in payments if pay_day + timedelta(days=shift) <= day
+            amount
+            for pay_day, amount in payments
+            if pay_day + timedelta(days=shift) <= day
         )
         base = principal - paid
         if base <= 0:
@@ -308,6 +312,8 @@ def cap_of(rule, principal):
     """Return the cap of an item's penalty, or None when there is none."""
     cap = rule.cap_amount
     if rule.cap_percent is not None:
-        percent_cap = round_cent(Decimal(principal) * Decimal(rule.cap_percent) / HUNDRED)
+        percent_cap = round_cent(
+            Decimal(principal) * Decimal(rule.cap_percent) / HUNDRED
+        )
         cap = percent_cap if cap is None else min(cap, percent_cap)
     return None if cap is None else Decimal(cap)

@@ -83,6 +83,7 @@ class ResCompany(models.Model):
     def create(self, vals_list):
         companies = super().create(vals_list)
         companies._ar_ensure_collection_policy()
+        companies._ar_ensure_penalty_rules()
         return companies
 
     def _ar_local_today(self):

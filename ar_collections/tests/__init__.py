@@ -12,3 +12,5 @@ from . import test_collection_cron
 from . import test_collection_ladder
 from . import test_run_query_count
 from . import test_penalty_calc
+from . import test_penalty_invoice
+from . import test_penalty_charge

@@ -2,3 +2,4 @@ from . import ar_aging_wizard
 from . import ar_collection_run_wizard
 from . import ar_call_log_wizard
 from . import ar_pause_wizard
+from . import ar_penalty_charge_wizard
