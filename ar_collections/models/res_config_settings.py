@@ -33,6 +33,23 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
     )
 
+    ar_penalty_rule_id = fields.Many2one(
+        related="company_id.ar_penalty_rule_id",
+        readonly=False,
+    )
+    ar_penalty_after_principal = fields.Selection(
+        related="company_id.ar_penalty_after_principal",
+        readonly=False,
+    )
+    ar_penalty_journal_id = fields.Many2one(
+        related="company_id.ar_penalty_journal_id",
+        readonly=False,
+    )
+    ar_penalty_auto_charge = fields.Boolean(
+        related="company_id.ar_penalty_auto_charge",
+        readonly=False,
+    )
+
     def action_ar_open_calendar_days(self):
         """Open the calendar of non-working days on the company's country."""
         action = self.env["ir.actions.act_window"]._for_xml_id(
