@@ -158,8 +158,8 @@ class TestPenaltyCharge(PenaltyCommon):
         self.assertEqual(claim.ar_fee_amount, 50.0)
         self.assertEqual(claim.ar_grand_total, 1050.0)
         body = claim.message_body
-        self.assertIn("collection fee: <strong>$\xa050.00", body)
-        self.assertIn("Total with penalty: <strong>$\xa01,050.00", body)
+        self.assertIn("collection fee: <strong>$&nbsp;50.00", body)
+        self.assertIn("Total with penalty: <strong>$&nbsp;1,050.00", body)
 
         penalty = self.charge("2025-02-07")
         self.assertEqual(penalty.amount_total, 50.0)
