@@ -15,7 +15,7 @@ BATCH_SIZE = 100
 
 @tagged("post_install", "-at_install")
 class TestPenaltyChargeRestart(PenaltyCommon):
-    """A charge run killed after three batches, run again, charges each customer once."""
+    """A charge run killed after three batches, run again, charges everyone once."""
 
     @classmethod
     def setUpClass(cls):
