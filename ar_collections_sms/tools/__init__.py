@@ -1,0 +1,1 @@
+from .phone import PhoneCheck, normalize_mobile
