@@ -1,8 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 {
     "name": "AR Collections SMS",
-    "summary": "SMS channel for the collection run of AR Collections (skeleton)",
-    "version": "18.0.1.0.1",
+    "summary": "Collection reminders by SMS through an HTTP gateway or Odoo IAP",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/OCA/credit-control",
     "author": "AR Collections contributors, Odoo Community Association (OCA)",
@@ -11,8 +11,17 @@
     "depends": ["ar_collections", "sms"],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
+        "security/ar_collections_sms_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        "data/sms_template_data.xml",
+        "views/ar_sms_provider_views.xml",
+        "views/sms_sms_views.xml",
         "views/res_partner_views.xml",
+        "views/ar_collection_stage_views.xml",
+        "views/ar_collection_event_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/ar_collections_sms_menus.xml",
     ],
     "installable": True,
     "application": False,

@@ -91,7 +91,7 @@ class ResPartner(models.Model):
                 )
             elif partner.ar_sms_phone_state not in (False, "valid", "missing"):
                 partner.ar_sms_phone_issue = self.env._(
-                    "%(state)s: %(number)s",
+                    "%(state)s, number %(number)s",
                     state=labels[partner.ar_sms_phone_state],
                     number=partner.mobile,
                 )
