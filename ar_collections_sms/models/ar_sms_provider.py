@@ -144,8 +144,8 @@ class ArSmsProvider(models.Model):
     timeout = fields.Float(
         string="Timeout (Seconds)",
         default=10.0,
-        help="Seconds to wait for the provider's answer. A message without "
-        "an answer in time is marked unknown and is not sent again.",
+        help="Seconds to wait for the provider's response. A message whose "
+        "request times out is marked unknown and is not sent again.",
     )
     max_segments = fields.Integer(
         string="Maximum Segments",
@@ -156,8 +156,8 @@ class ArSmsProvider(models.Model):
     )
     max_attempts = fields.Integer(
         default=4,
-        help="Attempts per message when the provider refuses it for a "
-        "passing reason, such as a server error or connection refused.",
+        help="Attempts per message when the provider rejects it for a "
+        "temporary reason, such as a server error or a refused connection.",
     )
     retry_delay = fields.Integer(
         string="First Retry Delay (Minutes)",
