@@ -16,6 +16,14 @@ ALLOWED_UNTRANSLATED = {
     "%(report)s as of %(date)s",
     # Only placeholders and punctuation.
     "%(customer)s, %(date)s: %(stage)s",
+    # Fractions of the key rate and day-count conventions, written the same
+    # way in Russian texts on penalties.
+    "1/130",
+    "1/150",
+    "1/300",
+    "30/360",
+    "Actual/365",
+    "Actual/Actual",
 }
 
 

@@ -69,6 +69,7 @@ class AccountMove(models.Model):
         copy=False,
     )
     ar_penalty_dirty = fields.Boolean(
+        string="Penalty Out of Date",
         readonly=True,
         copy=False,
         index="btree_not_null",
@@ -335,7 +336,7 @@ class AccountMove(models.Model):
                         error,
                     )
                     continue
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit
 
     # Penalty invoices
 

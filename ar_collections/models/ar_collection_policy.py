@@ -173,7 +173,6 @@ class ArCollectionStage(models.Model):
         "plan an activity for the company's legal user.",
     )
     charge_fee = fields.Boolean(
-        string="Charge Fee",
         help="Record the fee of the customer's penalty rule when the customer "
         "reaches this stage. The next penalty charge invoices it.",
     )

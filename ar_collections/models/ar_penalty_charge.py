@@ -71,7 +71,6 @@ class ArPenaltyCharge(models.Model):
     )
     rule_id = fields.Many2one(
         comodel_name="ar.penalty.rule",
-        string="Rule",
         readonly=True,
         ondelete="restrict",
     )
@@ -101,7 +100,7 @@ class ArPenaltyCharge(models.Model):
     note = fields.Char(readonly=True)
 
     def init(self):
-        super().init()
+        result = super().init()
         self.env.cr.execute(
             """
             CREATE UNIQUE INDEX IF NOT EXISTS ar_penalty_charge_days_unique
@@ -116,6 +115,7 @@ class ArPenaltyCharge(models.Model):
              WHERE kind = 'fee' AND state != 'cancelled'
             """
         )
+        return result
 
     @api.depends("kind", "move_id", "date_from", "date_to", "collection_claim_id")
     def _compute_display_name(self):

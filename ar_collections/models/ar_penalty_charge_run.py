@@ -91,12 +91,12 @@ class ArPenaltyCharge(models.Model):
                 )
                 invoices |= invoice
             if commit:
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit
             self.env["account.move"].browse(
                 {item.move_id for item in batch_items}
             )._ar_penalty_refresh(charge_date)
             if commit:
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         return invoices
 
     def _candidate_condition(self, company, charge_date, partner_ids):
@@ -195,7 +195,7 @@ class ArPenaltyCharge(models.Model):
             )
             return self.env["account.move"]
         if commit:
-            self.env.cr.commit()
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         return invoice
 
     def _insert_interest_charges(self, outcomes):

@@ -28,7 +28,6 @@ class ArPenaltyLine(models.Model):
     )
     charge_id = fields.Many2one(
         comodel_name="ar.penalty.charge",
-        string="Charge",
         index=True,
         ondelete="set null",
     )

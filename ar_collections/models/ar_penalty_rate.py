@@ -75,7 +75,6 @@ class ArPenaltyRate(models.Model):
 
     table_id = fields.Many2one(
         comodel_name="ar.penalty.rate.table",
-        string="Table",
         required=True,
         index=True,
         ondelete="cascade",

@@ -63,14 +63,12 @@ class ArPenaltyRule(models.Model):
             ("act_act", "Actual/Actual"),
             ("30_360", "30/360"),
         ],
-        string="Day Count",
         default="act_act",
         help="Actual/Actual divides the days of each calendar year by that "
         "year's length (365 or 366).",
     )
     rate_table_id = fields.Many2one(
         comodel_name="ar.penalty.rate.table",
-        string="Rate Table",
         help="Annual rate: when set, the rate in force each day comes from "
         "this table instead of the fixed rate. Fraction of the key rate: the "
         "table of the rate to divide (the key rate by default).",
@@ -99,7 +97,7 @@ class ArPenaltyRule(models.Model):
         "whole period. The payment date is the as-of date while the invoice "
         "is unpaid.",
     )
-    rate_date = fields.Date(string="Rate Date")
+    rate_date = fields.Date()
     grace_days = fields.Integer(
         help="Days after the due date without penalty. The first accruing "
         "day is the due date plus the grace days plus one.",
@@ -117,7 +115,7 @@ class ArPenaltyRule(models.Model):
         default="none",
         required=True,
     )
-    cap_value = fields.Float(digits=(12, 2), string="Cap")
+    cap_value = fields.Float(string="Cap", digits=(12, 2))
     min_amount = fields.Float(
         digits=(12, 2),
         string="Minimum Amount",
@@ -148,7 +146,6 @@ class ArPenaltyRule(models.Model):
             ("accrues", "Payment day still accrues"),
             ("drops", "Base drops on the payment day"),
         ],
-        string="Payment Day",
         default="accrues",
         required=True,
         help="Accrues: the amount paid still earns a penalty on the payment "
@@ -166,7 +163,6 @@ class ArPenaltyRule(models.Model):
     )
     product_id = fields.Many2one(
         comodel_name="product.product",
-        string="Product",
         check_company=True,
         help="Product of the penalty invoice lines; its taxes apply (none on "
         "the default product).",

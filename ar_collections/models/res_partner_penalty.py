@@ -2,7 +2,7 @@ from odoo import api, fields, models
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     ar_penalty_rule_id = fields.Many2one(
         comodel_name="ar.penalty.rule",
@@ -31,6 +31,7 @@ class ResPartner(models.Model):
     )
     ar_penalty_currency_id = fields.Many2one(
         comodel_name="res.currency",
+        string="Penalty Currency",
         compute="_compute_ar_penalty_totals",
     )
 
