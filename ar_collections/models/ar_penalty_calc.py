@@ -3,10 +3,11 @@
 The calculation covers the item from its first accruing day to the as-of or
 final payment date. For each day it finds the base (the residual after the
 payments that count by then) and the rate. It evaluates one day per stretch
-between breakpoints, because nothing can change inside a stretch. Consecutive days with the
-same base, rate and formula form one sub-period. A sub-period breaks
-at every rate change, base change, stage change and year end. Amounts are
-``Decimal`` and rounded half-up to 0.01, per sub-period by default.
+between breakpoints, because nothing can change inside a stretch.
+Consecutive days with the same base, rate and formula form one sub-period.
+A sub-period breaks at every rate change, base change, stage change and
+year end. Amounts are ``Decimal`` and rounded half-up to 0.01, per
+sub-period by default.
 
 The Odoo layer (rules, rate tables, stored figures, charging) reads the
 records, calls :func:`compute_penalty` and stores its lines.
