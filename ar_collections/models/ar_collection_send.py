@@ -20,7 +20,7 @@ class ArCollectionRun(models.AbstractModel):
         if not channels:
             return "done"
 
-        failures = []
+        failures = {}
         for channel in channels:
             try:
                 with self.env.cr.savepoint():
@@ -36,13 +36,20 @@ class ArCollectionRun(models.AbstractModel):
                     claim.partner_id.id,
                     error,
                 )
-                failures.append(f"{channel}: {error}")
+                failures[channel] = f"{channel}: {error}"
 
-        if failures:
-            self._mark_failed(claim, case, "\n".join(failures))
+        if len(failures) == len(channels):
+            # Nothing went out, so the action is retried on the next run day.
+            self._mark_failed(claim, case, failures)
             return "failed"
-        claim.write({"state": "queued"})
-        case.last_failure = False
+
+        reason = "\n".join(failures.values()) or False
+        claim.write({"state": "queued", "failure_reason": reason})
+        case.last_failure = reason
+        if failures:
+            # A message went out on another channel: retrying the action
+            # would send it twice, so the failed channels are only logged.
+            self._log_failures(claim, failures)
         return "queued"
 
     def _get_recipients(self, customer, moves):
@@ -184,19 +191,28 @@ class ArCollectionRun(models.AbstractModel):
             bodies={invoice.id: body for invoice in invoices}
         )
 
-    def _mark_failed(self, claim, case, reason):
+    def _mark_failed(self, claim, case, failures):
+        """Mark the action failed, so that it is retried, and log each channel.
+
+        ``failures`` maps each failed channel to its reason.
+        """
+        reason = "\n".join(failures.values())
         claim.write({"state": "failed", "failure_reason": reason})
         case.last_failure = reason
+        self._log_failures(claim, failures)
+
+    def _log_failures(self, claim, failures):
         self.env["ar.collection.event"]._log(
             [
                 {
                     "partner_id": claim.partner_id.id,
                     "company_id": claim.company_id.id,
                     "event_type": "reminder",
-                    "channel": "email",
+                    "channel": channel,
                     "stage_id": claim.stage_id.id,
                     "claim_id": claim.id,
                     "result": self.env._("Failed: %(reason)s", reason=reason),
                 }
+                for channel, reason in failures.items()
             ]
         )

@@ -93,6 +93,26 @@ class TestCollectionSms(SmsCollectionsCommon, SMSCase):
 
         self.assertFalse(self.collection_sms())
         claim = self.claims()
+        # The email of the stage went out, so the action is not retried (it
+        # would send the email twice); the SMS failure is recorded.
+        self.assertEqual(claim.state, "queued")
+        self.assertIn("Zapad Trading", claim.failure_reason)
+        failure = self.env["ar.collection.event"].search(
+            [("claim_id", "=", claim.id), ("result", "like", "Failed:%")]
+        )
+        self.assertEqual(failure.channel, "sms")
+
+    def test_only_channel_failed_retried(self):
+        """An action whose only message, an SMS, failed is marked for a retry."""
+        self.stage[7].mail_template_id = False
+        self.env["res.partner"].create(
+            {"name": "Zapad Trading", "is_company": True, "mobile": "+79123456789"}
+        )
+        self.make_invoice(600.0, "2025-01-01", "2025-01-31")
+
+        self.run_collection("2025-02-08")
+
+        claim = self.claims()
         self.assertEqual(claim.state, "failed")
         self.assertIn("Zapad Trading", claim.failure_reason)
 
