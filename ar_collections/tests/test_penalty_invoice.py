@@ -182,6 +182,11 @@ class TestPenaltyInvoice(PenaltyCommon):
         self.assertFalse(penalty_invoice.ar_penalty_line_ids)
         self.assertEqual(penalty_invoice.ar_penalty_to_charge, 0.0)
 
+        # The unpaid penalty invoice, due on 2025-02-10, earns nothing.
+        second = self.charge("2025-02-20")
+        self.assertEqual(len(second.invoice_line_ids), 1)
+        self.assertEqual(second.amount_total, 10.0)
+
 
 @tagged("post_install", "-at_install")
 class TestPenaltyRuleInput(PenaltyCommon):
