@@ -289,22 +289,23 @@ class ArPenaltyCharge(models.Model):
                     company=company.display_name,
                 )
             )
-        invoice = (
-            self.env["account.move"]
-            .with_company(company)
-            .create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "company_id": company.id,
-                    "journal_id": journal.id,
-                    "currency_id": currency_id,
-                    "invoice_date": charge_date,
-                    "ar_is_penalty_invoice": True,
-                    "invoice_line_ids": line_commands,
-                }
-            )
-        )
+        invoice_vals = {
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "company_id": company.id,
+            "journal_id": journal.id,
+            "currency_id": currency_id,
+            "invoice_date": charge_date,
+            "ar_is_penalty_invoice": True,
+            "invoice_line_ids": line_commands,
+        }
+        payment_term = partner.with_company(company).property_payment_term_id
+        if payment_term:
+            invoice_vals["invoice_payment_term_id"] = payment_term.id
+        else:
+            # Without payment terms the penalty is due on the charge date.
+            invoice_vals["invoice_date_due"] = charge_date
+        invoice = self.env["account.move"].with_company(company).create(invoice_vals)
         invoice.action_post()
         charges.write({"state": "charged", "penalty_move_id": invoice.id})
         self._log_charge(invoice, charges)

@@ -178,6 +178,7 @@ class TestPenaltyInvoice(PenaltyCommon):
         penalty_invoice = self.charge("2025-02-10")
         self.assertEqual(penalty_invoice.amount_total, 10.0)
         self.assertTrue(penalty_invoice.ar_is_penalty_invoice)
+        self.assertEqual(penalty_invoice.invoice_date_due, date(2025, 2, 10))
         self.refresh(penalty_invoice | invoice, "2025-06-30")
         self.assertFalse(penalty_invoice.ar_penalty_line_ids)
         self.assertEqual(penalty_invoice.ar_penalty_to_charge, 0.0)
