@@ -223,3 +223,39 @@ class TestPenaltyRuleInput(PenaltyCommon):
             self.env["ar.penalty.rate"].create(
                 {"table_id": table.id, "date_from": "2024-01-01", "rate": 250}
             )
+
+
+@tagged("post_install", "-at_install")
+class TestPenaltyCurrencyAndRateDate(PenaltyCommon):
+    def test_penalty_in_invoice_currency(self):
+        euro = self.setup_other_currency("EUR")
+        foreign = self.make_invoice(1000, "2025-01-01", "2025-01-31", currency=euro)
+        local = self.make_invoice(400, "2025-01-01", "2025-01-31")
+        invoices = self.charge("2025-02-05")
+        self.assertEqual(len(invoices), 2)
+        in_euro = invoices.filtered(lambda move: move.currency_id == euro)
+        self.assertEqual(in_euro.amount_total, 5.0)
+        self.assertEqual(
+            in_euro.invoice_line_ids.name.split(",")[0].split()[-1], foreign.name
+        )
+        in_company = invoices - in_euro
+        self.assertEqual(in_company.currency_id, self.company.currency_id)
+        self.assertEqual(in_company.amount_total, 2.0)
+        self.assertIn(local.name, in_company.invoice_line_ids.name)
+
+    def test_fraction_rate_on_payment_date(self):
+        rule = self.make_rule(method="rate_fraction", rate_date_mode="payment")
+        invoice = self.make_invoice(100000, "2025-05-01", "2025-05-31")
+        invoice.ar_penalty_rule_id = rule
+        self.pay(invoice, 100000, "2025-07-30")
+        self.refresh(invoice, "2025-08-31")
+        # The key rate of 18 % in force on the payment day applies to all 60
+        # days: 100,000 × 18 % / 300 × 60.
+        self.assertEqual(invoice.ar_penalty_to_charge, 3600.0)
+        self.assertEqual(set(invoice.ar_penalty_line_ids.mapped("rate")), {18.0})
+
+        rule.rate_date_mode = "daily"
+        self.refresh(invoice, "2025-08-31")
+        lines = invoice.ar_penalty_line_ids.sorted("date_from")
+        self.assertEqual(lines.mapped("rate"), [21.0, 20.0, 18.0])
+        self.assertEqual(lines.mapped("days"), [8, 49, 3])
