@@ -14,6 +14,8 @@
         "security/ir.model.access.csv",
         "report/ar_collection_claim_reports.xml",
         "report/ar_collection_claim_templates.xml",
+        "report/ar_penalty_reports.xml",
+        "report/ar_penalty_templates.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "data/ar_calendar_day_ru_data.xml",

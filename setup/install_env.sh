@@ -13,9 +13,10 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 fi
 
 # python-ldap builds against these Debian headers; psycopg2 needs pg_config;
-# Odoo prints PDF reports (invoices, statements) with wkhtmltopdf.
+# Odoo prints PDF reports (invoices, statements) with wkhtmltopdf, and the
+# report tests read the printed PDF's text with pdftotext (poppler-utils).
 missing=()
-for pkg in libldap2-dev libsasl2-dev libpq-dev gettext wkhtmltopdf; do
+for pkg in libldap2-dev libsasl2-dev libpq-dev gettext wkhtmltopdf poppler-utils; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -24,6 +24,14 @@ if ! command -v wkhtmltopdf >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wkhtmltopdf >/dev/null
 fi
 
+# The penalty report test reads the printed PDF's text with pdftotext, and
+# fails without it.
+if ! command -v pdftotext >/dev/null 2>&1; then
+    echo "installing Debian's poppler-utils for pdftotext"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+fi
+
 # Browser tours need Chromium; Odoo skips them without it, and a skipped
 # test fails this run.
 if ! command -v chromium >/dev/null 2>&1; then

@@ -15,3 +15,4 @@ from . import test_penalty_calc
 from . import test_penalty_invoice
 from . import test_penalty_charge
 from . import test_penalty_charge_restart
+from . import test_penalty_report
