@@ -8,6 +8,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .ar_penalty_engine import outcome_lines
+
 _logger = logging.getLogger(__name__)
 
 # Above this many invoices, a rate change marks the penalties for the daily
@@ -151,12 +153,13 @@ class AccountMove(models.Model):
             to_charge[item.move_id] += outcome.result.amount
             if outcome.result.capped:
                 capped.add(item.move_id)
-            for line in outcome.result.lines:
+            for line_type, line in outcome_lines(outcome):
                 rows.append(
                     (
                         item.move_id,
                         item.line_id,
                         item.currency_id,
+                        line_type,
                         line.date_from,
                         line.date_to,
                         line.days,
@@ -173,13 +176,13 @@ class AccountMove(models.Model):
                 cr._obj,
                 """
                 INSERT INTO ar_penalty_line (
-                    move_id, move_line_id, currency_id, date_from, date_to,
-                    days, base, rate, formula, amount, create_uid, write_uid,
-                    create_date, write_date)
+                    move_id, move_line_id, currency_id, line_type, date_from,
+                    date_to, days, base, rate, formula, amount, create_uid,
+                    write_uid, create_date, write_date)
                 VALUES %s
                 """,
                 rows,
-                template="(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+                template="(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
                 "NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC')",
                 page_size=1000,
             )

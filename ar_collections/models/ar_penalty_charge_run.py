@@ -10,6 +10,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
 
+from .ar_penalty_engine import outcome_lines
+
 _logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 100
@@ -222,7 +224,8 @@ class ArPenaltyCharge(models.Model):
                     "date_to": lines[-1].date_to,
                     "amount": float(outcome.result.amount),
                     "line_ids": [
-                        Command.create(self._line_vals(item, line)) for line in lines
+                        Command.create(self._line_vals(item, line, line_type))
+                        for line_type, line in outcome_lines(outcome)
                     ],
                 }
             )
@@ -234,8 +237,9 @@ class ArPenaltyCharge(models.Model):
             return None
         return charges
 
-    def _line_vals(self, item, line):
+    def _line_vals(self, item, line, line_type="period"):
         return {
+            "line_type": line_type,
             "move_id": item.move_id,
             "move_line_id": item.line_id,
             "currency_id": item.currency_id,
@@ -390,8 +394,8 @@ class ArPenaltyCharge(models.Model):
                     "amount": float(result.amount),
                     "note": self.env._("Principal paid"),
                     "line_ids": [
-                        Command.create(self._line_vals(item, line))
-                        for line in result.lines
+                        Command.create(self._line_vals(item, line, line_type))
+                        for line_type, line in outcome_lines(outcome)
                     ],
                 }
             )

@@ -17,7 +17,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .ar_calendar_day import is_working_day
-from .ar_penalty_calc import PenaltyRateMissing, compute_penalty
+from .ar_penalty_calc import PenaltyLine, PenaltyRateMissing, compute_penalty
 
 _logger = logging.getLogger(__name__)
 
@@ -54,6 +54,35 @@ class PenaltyOutcome:
     rule_id: int
     result: object
     as_of: date
+
+
+def outcome_lines(outcome):
+    """Return (line type, :class:`PenaltyLine`) pairs of an outcome.
+
+    When the cap or the minimum amount changed the total, a last line of
+    type ``cap`` or ``minimum`` carries the difference, so the lines add up
+    to the outcome's amount.
+    """
+    result = outcome.result
+    pairs = [("period", line) for line in result.lines]
+    difference = result.amount - sum(line.amount for line in result.lines)
+    if result.lines and difference:
+        last_day = result.lines[-1].date_to
+        pairs.append(
+            (
+                "minimum" if result.below_minimum else "cap",
+                PenaltyLine(
+                    date_from=last_day,
+                    date_to=last_day,
+                    days=0,
+                    base=Decimal(0),
+                    rate=Decimal(0),
+                    formula="",
+                    amount=difference,
+                ),
+            )
+        )
+    return pairs
 
 
 class ArPenaltyEngine(models.AbstractModel):

@@ -38,7 +38,19 @@ class ArPenaltyLine(models.Model):
     days = fields.Integer(required=True)
     base = fields.Monetary(required=True)
     rate = fields.Float(digits=(12, 4), required=True)
-    formula = fields.Char(required=True)
+    line_type = fields.Selection(
+        selection=[
+            ("period", "Sub-period"),
+            ("cap", "Cap reached"),
+            ("minimum", "Below the minimum amount"),
+        ],
+        string="Type",
+        required=True,
+        default="period",
+        help="Cap reached and Below the minimum amount: the adjustment that "
+        "brings the sum of the lines to the penalty actually due.",
+    )
+    formula = fields.Char()
     amount = fields.Monetary(required=True)
     state = fields.Selection(
         selection=[

@@ -65,6 +65,11 @@ class TestPenaltyInvoice(PenaltyCommon):
         self.refresh(unpaid | paid, "2025-04-11")
         self.assertEqual(unpaid.ar_penalty_to_charge, 250.0)
         self.assertTrue(unpaid.ar_penalty_capped)
+        cap_line = unpaid.ar_penalty_line_ids.filtered(
+            lambda line: line.line_type == "cap"
+        )
+        self.assertEqual(cap_line.amount, -250.0)
+        self.assertEqual(sum(unpaid.ar_penalty_line_ids.mapped("amount")), 250.0)
         self.assertEqual(paid.ar_penalty_to_charge, 50.0)
 
     def test_dispute_days_excluded(self):

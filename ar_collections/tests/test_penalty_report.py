@@ -220,3 +220,20 @@ class TestPenaltyReport(PenaltyCommon):
 
         self.assertIn("No penalty has accrued on this invoice as of 05/31/2025.", text)
         self.assertNotIn("Overdue from", text)
+
+    def test_cap_row_in_calculation(self):
+        capped_rule = self.make_rule(
+            method="daily_percent", rate=0.5, cap_type="percent", cap_value=25
+        )
+        invoice = self.make_invoice(1000, "2024-12-01", "2025-01-01")
+        invoice.ar_penalty_rule_id = capped_rule
+        self.refresh(invoice, "2025-04-11")
+
+        text = "\n".join(self.pdf_lines(self.render_pdf(invoice)))
+
+        self.assertIn("$ 500.00", text)
+        cap_row = "Cap reached: the penalty is limited to the cap of the rule"
+        self.assertIn(cap_row, text)
+        # Odoo puts a zero-width space between the sign and the amount.
+        self.assertIn(f"{cap_row} $ -250.00", text.replace("\u200b", ""))
+        self.assertIn("Penalty accrued $ 250.00", text)
