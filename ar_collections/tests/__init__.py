@@ -14,3 +14,4 @@ from . import test_run_query_count
 from . import test_penalty_calc
 from . import test_penalty_invoice
 from . import test_penalty_charge
+from . import test_penalty_query_count
