@@ -196,7 +196,9 @@ def _breakpoints(first, last, due_date, rule, payments, excluded, start, shift):
             days.add(date(year, 1, 1))
     for date_start, date_end in excluded:
         days.add(date_start)
-        days.add(date_end + timedelta(days=1))
+        # An open dispute ends on date.max, which has no next day.
+        if date_end < last:
+            days.add(date_end + timedelta(days=1))
     return sorted(day for day in days if first <= day <= last)
 
 

@@ -102,6 +102,19 @@ class TestPenaltyCalc(BaseCase):
         self.assertEqual(result.lines[0].days, 17)
         self.assertEqual(amount(result), "0.67")
 
+    def test_open_dispute_stops_accrual(self):
+        # The engine passes an open dispute as ending on date.max.
+        rule = PenaltyRule(method="daily_percent", rate=Decimal("0.1"))
+        result = compute_penalty(
+            1000,
+            date(2025, 1, 31),
+            date(2025, 3, 1),
+            rule,
+            excluded=[(date(2025, 2, 10), date.max)],
+        )
+        self.assertEqual([line.days for line in result.lines], [9])
+        self.assertEqual(amount(result), "9.00")
+
     def test_article_395_one_rate(self):
         rule = PenaltyRule(method="annual", rate_table=KEY_RATE, day_count="act_act")
         result = compute_penalty(100000, date(2025, 1, 9), date(2025, 2, 8), rule)
