@@ -2,14 +2,17 @@
 
 Independent of the loader and of the module: an invoice is open on date D
 when InvoiceDate <= D < SettledDate, for its full amount, and a disputed
-invoice is under dispute from its due date to its settlement date.
+invoice is under dispute from its due date to its settlement date. The
+penalty functions use plain ``Decimal`` arithmetic and none of the module's
+calculation code.
 """
 
+import calendar
 import csv
 import datetime
 import os
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 CSV_PATH = os.environ.get(
     "AR_DATASET_CSV",
@@ -140,3 +143,74 @@ def listed_invoices(invoices, as_of, stage_days=DEFAULT_STAGE_DAYS):
         if not disputed_on(invoice, as_of)
         and item_stage((as_of - invoice["due_date"]).days, stage_days) is not None
     }
+
+
+# Late-payment penalties. Every invoice of the CSV is paid in full on its
+# SettledDate, and the payment day still accrues. A disputed invoice is under
+# dispute from its due date to its settlement, so it never accrues.
+
+CENT = Decimal("0.01")
+
+
+def _round_cent(value):
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def penalty_period(invoice, as_of):
+    """Return the (first, last) accruing days of ``invoice`` as of ``as_of``.
+
+    Return None when no day accrues: the invoice was paid by its due date,
+    ``as_of`` is not after the due date, or the invoice is disputed.
+    """
+    if invoice["disputed"]:
+        return None
+    first = invoice["due_date"] + datetime.timedelta(days=1)
+    last = min(as_of, invoice["settled_date"])
+    if last < first:
+        return None
+    return first, last
+
+
+def penalty_daily_percent(invoice, as_of, percent):
+    """Return the penalty at ``percent`` of the amount per day, to the cent."""
+    period = penalty_period(invoice, as_of)
+    if period is None:
+        return Decimal(0)
+    first, last = period
+    days = (last - first).days + 1
+    return _round_cent(invoice["amount"] * percent / 100 * days)
+
+
+def penalty_annual_act_act(invoice, as_of, percent):
+    """Return the penalty at ``percent`` a year, actual/actual.
+
+    The days are split at year ends. Each year's part is the amount times
+    the rate times its days divided by that year's length (365 or 366),
+    rounded to the cent, and the parts are added up.
+    """
+    period = penalty_period(invoice, as_of)
+    if period is None:
+        return Decimal(0)
+    first, last = period
+    total = Decimal(0)
+    for year in range(first.year, last.year + 1):
+        part_first = max(first, datetime.date(year, 1, 1))
+        part_last = min(last, datetime.date(year, 12, 31))
+        days = (part_last - part_first).days + 1
+        year_days = 366 if calendar.isleap(year) else 365
+        total += _round_cent(invoice["amount"] * percent / 100 * days / year_days)
+    return total
+
+
+def penalties_by_invoice(invoices, as_of, penalty):
+    """Return {invoiceNumber: penalty} of the invoices with a penalty above zero.
+
+    ``penalty`` is a function of (invoice, as_of), such as
+    ``lambda invoice, day: penalty_daily_percent(invoice, day, Decimal("0.1"))``.
+    """
+    result = {}
+    for invoice in invoices:
+        amount = penalty(invoice, as_of)
+        if amount > 0:
+            result[invoice["invoice"]] = amount
+    return result

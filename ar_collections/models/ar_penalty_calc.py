@@ -5,9 +5,9 @@ final payment date. For each day it finds the base (the residual after the
 payments that count by then) and the rate. It evaluates one day per stretch
 between breakpoints, because nothing can change inside a stretch.
 Consecutive days with the same base, rate and formula form one sub-period.
-A sub-period breaks at every rate change, base change, stage change and
-year end. Amounts are ``Decimal`` and rounded half-up to 0.01, per
-sub-period by default.
+A sub-period breaks at every rate change, base change and stage change,
+and under an annual rate also at every year end. Amounts are ``Decimal``
+and rounded half-up to 0.01, per sub-period by default.
 
 The Odoo layer (rules, rate tables, stored figures, charging) reads the
 records, calls :func:`compute_penalty` and stores its lines.
@@ -176,7 +176,9 @@ def _breakpoints(first, last, due_date, rule, payments, excluded, start, shift):
     """Return the sorted days in ``[first, last]`` where a sub-period may start.
 
     Between two consecutive breakpoints the base, the rate, the stage, the
-    year and the dispute state stay the same, so one day stands for all.
+    dispute state and, under an annual rate, the year stay the same, so one
+    day stands for all. Daily methods do not depend on the year, so a year
+    end does not split their sub-periods or their rounding.
     """
     days = {first}
     if start and start > first:
@@ -189,11 +191,14 @@ def _breakpoints(first, last, due_date, rule, payments, excluded, start, shift):
         days.update(
             due_date + timedelta(days=number) for number, _div in rule.fraction_stages
         )
-    for year in range(first.year + 1, last.year + 1):
-        days.add(date(year, 1, 1))
+    if rule.method == "annual":
+        for year in range(first.year + 1, last.year + 1):
+            days.add(date(year, 1, 1))
     for date_start, date_end in excluded:
         days.add(date_start)
-        days.add(date_end + timedelta(days=1))
+        # An open dispute ends on date.max, which has no next day.
+        if date_end < last:
+            days.add(date_end + timedelta(days=1))
     return sorted(day for day in days if first <= day <= last)
 
 
@@ -260,7 +265,7 @@ def compute_penalty(
         if (
             current
             and current["key"] == (base, rate, divisor)
-            and current["to"].year == day.year
+            and (rule.method != "annual" or current["to"].year == day.year)
             and current["to"] + timedelta(days=1) == day
         ):
             current["to"] = last

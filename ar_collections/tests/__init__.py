@@ -16,3 +16,4 @@ from . import test_penalty_invoice
 from . import test_penalty_charge
 from . import test_penalty_charge_restart
 from . import test_penalty_report
+from . import test_penalty_query_count

@@ -91,6 +91,30 @@ class TestPenaltyCalc(BaseCase):
             ],
         )
 
+    def test_daily_percent_one_line_across_year_end(self):
+        # One rounding for the whole stretch: 39.62 x 0.1 % x 17 days is
+        # 0.67, where lines split at the year end would give 0.28 + 0.40.
+        rule = PenaltyRule(method="daily_percent", rate=Decimal("0.1"))
+        result = compute_penalty(
+            Decimal("39.62"), date(2012, 12, 24), date(2013, 1, 10), rule
+        )
+        self.assertEqual(len(result.lines), 1)
+        self.assertEqual(result.lines[0].days, 17)
+        self.assertEqual(amount(result), "0.67")
+
+    def test_open_dispute_stops_accrual(self):
+        # The engine passes an open dispute as ending on date.max.
+        rule = PenaltyRule(method="daily_percent", rate=Decimal("0.1"))
+        result = compute_penalty(
+            1000,
+            date(2025, 1, 31),
+            date(2025, 3, 1),
+            rule,
+            excluded=[(date(2025, 2, 10), date.max)],
+        )
+        self.assertEqual([line.days for line in result.lines], [9])
+        self.assertEqual(amount(result), "9.00")
+
     def test_article_395_one_rate(self):
         rule = PenaltyRule(method="annual", rate_table=KEY_RATE, day_count="act_act")
         result = compute_penalty(100000, date(2025, 1, 9), date(2025, 2, 8), rule)

@@ -89,6 +89,19 @@ class TestPenaltyInvoice(PenaltyCommon):
         self.assertEqual(disputed.ar_penalty_to_charge, 7.20)
         self.assertEqual(sum(disputed.ar_penalty_line_ids.mapped("days")), 9)
 
+    def test_open_dispute_stops_accrual(self):
+        invoice = self.make_invoice(800, "2025-01-01", "2025-02-01")
+        self.env["ar.dispute"].create(
+            {
+                "move_id": invoice.id,
+                "date_start": "2025-02-10",
+                "reason": "Delivery contested",
+            }
+        )
+        self.refresh(invoice, "2025-04-01")
+        self.assertEqual(invoice.ar_penalty_to_charge, 6.40)
+        self.assertEqual(sum(invoice.ar_penalty_line_ids.mapped("days")), 8)
+
     def test_dispute_days_accrue_when_rule_allows(self):
         self.rule.exclude_disputes = False
         invoice = self.make_invoice(800, "2025-01-01", "2025-02-01")

@@ -12,8 +12,8 @@ unmatched payment:
 - a quarter of the receivable items are invoices matched by a payment and
   another quarter are those payments, so half of the receivable items are
   reconciled, fully or in part. About a fifth of the matched payments pay
-  part of their invoice, and 2% of the items are payments that match no
-  invoice.
+  part of their invoice (``--partial-share``), and 2% of the items are
+  payments that match no invoice.
 
 Every matched pair has an ``account_partial_reconcile`` row, and a fully
 paid pair also has an ``account_full_reconcile`` row. ``amount_residual``,
@@ -34,7 +34,8 @@ file instead.
 
 Usage:
     python tests/benchmarks/generate_ledger.py -d DATABASE \
-        [--customers 20000] [--items 1000000] [--seed 1] [--end-date YYYY-MM-DD]
+        [--customers 20000] [--items 1000000] [--seed 1] [--end-date YYYY-MM-DD] \
+        [--partial-share 0.2]
 """
 
 import argparse
@@ -129,6 +130,11 @@ def validate_arguments(args):
         raise GeneratorError(
             f"--items {args.items} is out of range: use a number from 1 to "
             f"{MAX_ITEMS}"
+        )
+    if not 0 <= args.partial_share <= 1:
+        raise GeneratorError(
+            f"--partial-share {args.partial_share} is out of range: use a number "
+            "from 0 to 1"
         )
     if args.seed < 0 or args.seed >= 2**40:
         raise GeneratorError(
@@ -628,7 +634,15 @@ STEPS = [
 ]
 
 
-def generate(conn, setup, shape, seed, end_date, progress):
+def generate(
+    conn,
+    setup,
+    shape,
+    seed,
+    end_date,
+    progress,
+    partial_share=PARTIAL_PAYMENT_SHARE,
+):
     """Write the ledger in the connection's open transaction."""
     params = dict(
         setup,
@@ -641,7 +655,7 @@ def generate(conn, setup, shape, seed, end_date, progress):
         history_days=HISTORY_DAYS,
         term_days=PAYMENT_TERM_DAYS,
         max_delay=MAX_PAYMENT_DELAY_DAYS,
-        partial_share=PARTIAL_PAYMENT_SHARE,
+        partial_share=partial_share,
         ref_prefix=CUSTOMER_REF_PREFIX,
         uid=ODOO_SUPERUSER_ID,
     )
@@ -695,6 +709,14 @@ def parse_args(argv):
         f"(default {DEFAULT_ITEMS}); each move also has one other item",
     )
     parser.add_argument(
+        "--partial-share",
+        type=float,
+        default=PARTIAL_PAYMENT_SHARE,
+        help="share of the matched payments that pay only part of their "
+        f"invoice, from 0 to 1 (default {PARTIAL_PAYMENT_SHARE}); 1 leaves "
+        "every matched invoice partly paid",
+    )
+    parser.add_argument(
         "--seed", type=int, default=1, help="seed of the values (default 1)"
     )
     parser.add_argument(
@@ -733,7 +755,15 @@ def main(argv=None):
             f"{args.database}, company {setup['company_id']}, seed {args.seed}, "
             f"up to {args.end_date}"
         )
-        generate(conn, setup, shape, args.seed, args.end_date, progress)
+        generate(
+            conn,
+            setup,
+            shape,
+            args.seed,
+            args.end_date,
+            progress,
+            partial_share=args.partial_share,
+        )
         conn.commit()
         progress("committed")
         vacuum_analyze(conn, progress)
