@@ -18,6 +18,7 @@
         "data/ir_cron_data.xml",
         "data/ar_calendar_day_ru_data.xml",
         "data/ar_penalty_rate_data.xml",
+        "data/ar_penalty_rate_cron_data.xml",
         "views/ar_debtor_views.xml",
         "views/ar_receivable_item_views.xml",
         "views/ar_dispute_views.xml",

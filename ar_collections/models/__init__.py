@@ -16,4 +16,5 @@ from . import ar_collection_send
 from . import res_partner
 from . import ir_module_module
 from . import ar_penalty_rate
+from . import ar_penalty_rate_refresh
 from . import account_move_penalty

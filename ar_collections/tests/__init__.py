@@ -12,3 +12,4 @@ from . import test_collection_cron
 from . import test_collection_ladder
 from . import test_run_query_count
 from . import test_penalty_calc
+from . import test_penalty_rate_refresh
