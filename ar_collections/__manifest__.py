@@ -34,6 +34,7 @@
         "wizards/ar_quick_action_views.xml",
         "views/ar_collections_menus.xml",
         "views/ar_calendar_day_views.xml",
+        "views/ar_penalty_rate_views.xml",
     ],
     "demo": ["demo/ar_collections_demo.xml"],
     "assets": {
