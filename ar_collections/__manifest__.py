@@ -21,6 +21,7 @@
         "data/ar_calendar_day_ru_data.xml",
         "data/ar_penalty_rate_data.xml",
         "data/ar_penalty_data.xml",
+        "data/ar_penalty_rate_cron_data.xml",
         "views/ar_debtor_views.xml",
         "views/ar_receivable_item_views.xml",
         "views/ar_dispute_views.xml",
@@ -40,6 +41,7 @@
         "wizards/ar_quick_action_views.xml",
         "views/ar_collections_menus.xml",
         "views/ar_calendar_day_views.xml",
+        "views/ar_penalty_rate_views.xml",
     ],
     "demo": ["demo/ar_collections_demo.xml"],
     "assets": {

@@ -21,6 +21,7 @@ from . import ar_penalty_engine
 from . import ar_penalty_line
 from . import ar_penalty_charge
 from . import ar_penalty_charge_run
+from . import ar_penalty_rate_refresh
 from . import account_move_penalty
 from . import account_partial_reconcile
 from . import res_company_penalty

@@ -17,3 +17,4 @@ from . import test_penalty_charge
 from . import test_penalty_charge_restart
 from . import test_penalty_report
 from . import test_penalty_query_count
+from . import test_penalty_rate_refresh
