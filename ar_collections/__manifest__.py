@@ -10,6 +10,7 @@
     "development_status": "Alpha",
     "depends": ["account", "mail"],
     "data": [
+        "security/ar_collections_groups.xml",
         "security/ar_collections_security.xml",
         "security/ir.model.access.csv",
         "report/ar_collection_claim_reports.xml",
@@ -35,6 +36,7 @@
         "views/ar_penalty_rule_views.xml",
         "views/ar_penalty_charge_views.xml",
         "views/account_move_views.xml",
+        "views/ar_credit_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/ar_aging_wizard_views.xml",
         "wizards/ar_collection_run_wizard_views.xml",

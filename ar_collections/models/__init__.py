@@ -27,3 +27,8 @@ from . import account_partial_reconcile
 from . import res_company_penalty
 from . import res_partner_penalty
 from . import ar_collection_claim_penalty
+from . import ar_credit_exposure
+from . import res_company_credit
+from . import res_partner_credit
+from . import ar_credit_override
+from . import account_move_credit

@@ -71,6 +71,21 @@ class ArCollectionCase(models.Model):
     )
     credit_hold = fields.Boolean(readonly=True)
     credit_hold_date = fields.Date(readonly=True)
+    credit_hold_reason = fields.Char(readonly=True)
+    credit_hold_user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Credit Hold Set By",
+        readonly=True,
+    )
+    credit_hold_source = fields.Selection(
+        selection=[
+            ("stage", "Collection stage"),
+            ("manual", "Manual"),
+        ],
+        readonly=True,
+        help="A hold set by a collection stage is lifted by the run once the "
+        "customer has no overdue debt; a manual hold only by hand.",
+    )
     legal_handover = fields.Boolean(string="Legal Hand-over", readonly=True)
     legal_handover_date = fields.Date(string="Handed Over On", readonly=True)
     broken_promise = fields.Boolean(

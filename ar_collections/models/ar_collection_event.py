@@ -14,6 +14,8 @@ EVENT_TYPES = [
     ("pause", "Pause"),
     ("credit_hold", "Credit Hold"),
     ("legal_handover", "Legal Hand-over"),
+    ("credit_hold_lifted", "Credit Hold Lifted"),
+    ("credit_override", "Credit Override"),
     ("penalty_charged", "Penalty Charged"),
     ("penalty_waived", "Penalty Waived"),
 ]

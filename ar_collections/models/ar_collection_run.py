@@ -512,10 +512,30 @@ class ArCollectionRun(models.AbstractModel):
                 stage=case.stage_id.name,
             ),
         )
-        self.env["ar.collection.event"]._log([event], post_note=False)
+        events = [event]
+        if case.credit_hold and case.credit_hold_source == "stage":
+            # The stage that set the hold is closed, so its hold is lifted.
+            case_vals.update(self._lifted_hold_vals())
+            events.append(
+                self._case_event(
+                    case,
+                    "credit_hold_lifted",
+                    result=self.env._("No overdue debt: credit hold lifted"),
+                )
+            )
+        self.env["ar.collection.event"]._log(events, post_note=False)
         case_vals.update(
             {"stage_id": False, "stage_date": False, "broken_promise": False}
         )
+
+    def _lifted_hold_vals(self):
+        return {
+            "credit_hold": False,
+            "credit_hold_date": False,
+            "credit_hold_reason": False,
+            "credit_hold_user_id": False,
+            "credit_hold_source": False,
+        }
 
     def _insert_claim(self, partner, company, stage_id, as_of_date):
         """Insert the day's claim row unless its key is taken.
@@ -625,7 +645,15 @@ class ArCollectionRun(models.AbstractModel):
         )
         events = [event]
         if any(passed.mapped("credit_hold")) and not case.credit_hold:
-            case.write({"credit_hold": True, "credit_hold_date": as_of_date})
+            case.write(
+                {
+                    "credit_hold": True,
+                    "credit_hold_date": as_of_date,
+                    "credit_hold_reason": stage.name,
+                    "credit_hold_user_id": self.env.uid,
+                    "credit_hold_source": "stage",
+                }
+            )
             events.append(self._case_event(case, "credit_hold", claim))
         if any(passed.mapped("legal_handover")) and not case.legal_handover:
             case.write({"legal_handover": True, "legal_handover_date": as_of_date})

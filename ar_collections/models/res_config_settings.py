@@ -33,6 +33,18 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
     )
 
+    ar_credit_mode = fields.Selection(
+        related="company_id.ar_credit_mode",
+        readonly=False,
+    )
+    ar_credit_overdue_days = fields.Integer(
+        related="company_id.ar_credit_overdue_days",
+        readonly=False,
+    )
+    ar_credit_overdue_amount = fields.Monetary(
+        related="company_id.ar_credit_overdue_amount",
+        readonly=False,
+    )
     ar_penalty_rule_id = fields.Many2one(
         related="company_id.ar_penalty_rule_id",
         readonly=False,
