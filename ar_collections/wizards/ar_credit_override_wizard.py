@@ -35,23 +35,20 @@ class ArCreditOverrideWizard(models.TransientModel):
             )
         partner = document.partner_id.commercial_partner_id
         check = partner._ar_credit_check(document.company_id)
-        wizard = self.create(
-            {
-                "res_model": document._name,
-                "res_id": document.id,
-                "document_name": document.display_name,
-                "partner_id": partner.id,
-                "company_id": document.company_id.id,
-                "status_text": "\n".join(check.reasons),
-            }
-        )
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Override Credit Block"),
             "res_model": self._name,
-            "res_id": wizard.id,
             "view_mode": "form",
             "target": "new",
+            "context": {
+                "default_res_model": document._name,
+                "default_res_id": document.id,
+                "default_document_name": document.display_name,
+                "default_partner_id": partner.id,
+                "default_company_id": document.company_id.id,
+                "default_status_text": "\n".join(check.reasons),
+            },
         }
 
     def action_confirm(self):
@@ -100,10 +97,10 @@ class ArCreditOverrideWizard(models.TransientModel):
                 }
             ]
         )
-        document.message_post(
+        # A logged note needs no sender address, unlike a posted message.
+        document.sudo()._message_log(
             body=Markup("<b>%s</b><br/>%s") % (result, self.status_text or ""),
-            message_type="comment",
-            subtype_xmlid="mail.mt_note",
+            author_id=self.env.user.partner_id.id,
         )
 
         case = self.partner_id._ar_credit_case(self.company_id)
