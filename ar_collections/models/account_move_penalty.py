@@ -26,6 +26,7 @@ class AccountMove(models.Model):
         string="Penalty Rule",
         check_company=True,
         copy=False,
+        tracking=True,
         help="Late-payment penalty rule of this invoice, such as the terms of "
         "its contract. Leave empty for the customer's or the company's rule.",
     )
@@ -99,6 +100,12 @@ class AccountMove(models.Model):
 
     # Recomputation
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "ar_penalty_rule_id" in vals:
+            self._ar_penalty_mark_dirty(self.ids)
+        return result
+
     def action_ar_penalty_recompute(self):
         """Recompute the penalties of these invoices as of today."""
         self._ar_penalty_refresh()
@@ -124,15 +131,20 @@ class AccountMove(models.Model):
             outcomes = self.env["ar.penalty.charge"]._waive_paid(outcomes, company)
             self._ar_penalty_store(company_moves.ids, outcomes, day)
 
-    def _ar_penalty_refresh_on_stored_date(self):
+    def _ar_penalty_refresh_on_stored_date(self, min_date=None):
         """Recompute these invoices as of the date of their stored figures.
 
-        Invoices never computed are computed as of today.
+        With ``min_date``, an earlier stored date moves up to it, so that a
+        charge up to a past date never rewinds the figures shown. Invoices
+        never computed are computed as of ``min_date``, else today.
         """
         by_date = {}
         for move in self:
-            by_date.setdefault(move.ar_penalty_date, self.browse())
-            by_date[move.ar_penalty_date] |= move
+            day = move.ar_penalty_date
+            if min_date and (not day or day < min_date):
+                day = min_date
+            by_date.setdefault(day, self.browse())
+            by_date[day] |= move
         for as_of, moves in by_date.items():
             moves._ar_penalty_refresh(as_of or None)
 
@@ -256,6 +268,66 @@ class AccountMove(models.Model):
             [list(move_ids)],
         )
         self.invalidate_model(["ar_penalty_dirty"])
+
+    @api.model
+    def _ar_penalty_mark_company_dirty(self, companies, partners=None):
+        """Mark every invoice of ``companies`` that was ever overdue for recomputation.
+
+        ``partners`` restricts it to these customers' invoices.
+
+        Used when a rule or the choice of rule changes: paid invoices can owe
+        a penalty for the days they were late, so they are recomputed too.
+        The daily recomputation, started at once, does the work in batches.
+        """
+        if not companies:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            UPDATE account_move move
+               SET ar_penalty_dirty = TRUE
+             WHERE move.company_id = ANY(%(companies)s)
+               AND (%(all_partners)s OR move.commercial_partner_id = ANY(%(partners)s))
+               AND move.state = 'posted'
+               AND move.move_type = 'out_invoice'
+               AND NOT COALESCE(move.ar_is_penalty_invoice, FALSE)
+               AND EXISTS (
+                    SELECT 1
+                      FROM account_move_line aml
+                      JOIN account_account account ON account.id = aml.account_id
+                     WHERE aml.move_id = move.id
+                       AND account.account_type = 'asset_receivable'
+                       AND aml.balance > 0
+                       AND (
+                            aml.amount_residual != 0
+                            OR EXISTS (
+                                SELECT 1
+                                  FROM account_partial_reconcile apr
+                                 WHERE apr.debit_move_id = aml.id
+                                   AND apr.max_date
+                                       > COALESCE(aml.date_maturity, aml.date)
+                            )
+                       )
+               )
+            """,
+            {
+                "companies": companies.ids,
+                "all_partners": partners is None,
+                "partners": partners.commercial_partner_id.ids if partners else [],
+            },
+        )
+        _logger.info(
+            "Penalty rules changed in companies %s: %s invoices marked for "
+            "recomputation",
+            companies.ids,
+            self.env.cr.rowcount,
+        )
+        self.invalidate_model(["ar_penalty_dirty"])
+        cron = self.env.ref(
+            "ar_collections.ir_cron_ar_penalty_refresh", raise_if_not_found=False
+        )
+        if cron:
+            cron._trigger()
 
     @api.model
     def _ar_penalty_recompute_for_tables(self, tables, date_from):

@@ -1,5 +1,4 @@
 from odoo import fields, models
-from odoo.tools import SQL
 
 
 class ArCollectionClaim(models.Model):
@@ -8,8 +7,8 @@ class ArCollectionClaim(models.Model):
     ar_penalty_amount = fields.Monetary(
         string="Penalty to Date",
         compute="_compute_ar_penalty",
-        help="Late-payment penalty not charged yet on the listed invoices, as "
-        "of the action's date, in company currency.",
+        help="Late-payment penalty not charged yet on the customer's invoices, "
+        "paid or not, as of the action's date, in company currency.",
     )
     ar_fee_amount = fields.Monetary(
         string="Collection Fee",
@@ -33,9 +32,13 @@ class ArCollectionClaim(models.Model):
         )
         for claim in self:
             penalty = 0.0
-            line_ids = claim.line_ids.move_line_id.ids
-            if line_ids and claim.claim_date:
-                items = engine._read_items(SQL("aml.id = ANY(%s)", line_ids))
+            if claim.claim_date and claim.partner_id:
+                # Every item of the customer with days not charged yet, also
+                # those already paid late, not only the listed ones.
+                condition = self.env["ar.penalty.charge"]._candidate_condition(
+                    claim.company_id, claim.claim_date, claim.partner_id.ids
+                )
+                items = engine._read_items(condition)
                 engine._attach_history(items, claim.claim_date)
                 for outcome in engine._compute(items, claim.claim_date):
                     currency = self.env["res.currency"].browse(outcome.item.currency_id)

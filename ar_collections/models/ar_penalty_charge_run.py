@@ -96,7 +96,7 @@ class ArPenaltyCharge(models.Model):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             self.env["account.move"].browse(
                 {item.move_id for item in batch_items}
-            )._ar_penalty_refresh(charge_date)
+            )._ar_penalty_refresh_on_stored_date(min_date=charge_date)
             if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return invoices

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools.misc import formatLang
 
 
 class ArPenaltyLine(models.Model):
@@ -50,7 +51,14 @@ class ArPenaltyLine(models.Model):
         help="Cap reached and Below the minimum amount: the adjustment that "
         "brings the sum of the lines to the penalty actually due.",
     )
-    formula = fields.Char()
+    formula = fields.Char(
+        help="Formula of the line in words (base, rate, days), as computed.",
+    )
+    formula_text = fields.Char(
+        string="Calculation",
+        compute="_compute_formula_text",
+        help="The formula with the line's figures.",
+    )
     amount = fields.Monetary(required=True)
     state = fields.Selection(
         selection=[
@@ -60,6 +68,30 @@ class ArPenaltyLine(models.Model):
         ],
         compute="_compute_state",
     )
+
+    def _compute_formula_text(self):
+        for line in self:
+            if line.line_type != "period" or not line.formula:
+                line.formula_text = False
+                continue
+            parts = []
+            for token in line.formula.split():
+                if token == "base":
+                    parts.append(formatLang(self.env, line.base))
+                elif token == "days":
+                    parts.append(str(line.days))
+                elif token.endswith("%"):
+                    parts.append(
+                        formatLang(self.env, line.rate, digits=4)
+                        .rstrip("0")
+                        .rstrip(",.")
+                        + " %"
+                    )
+                elif token in ("×", "/") or token.isdigit():
+                    parts.append(token)
+                else:
+                    parts.append(formatLang(self.env, line.rate))
+            line.formula_text = " ".join(parts)
 
     def _compute_state(self):
         for line in self:

@@ -75,6 +75,9 @@ class ArPenaltyRule(models.Model):
     )
     early_rate_table_id = fields.Many2one(
         comodel_name="ar.penalty.rate.table",
+        default=lambda self: self.env.ref(
+            "ar_collections.rate_table_refinancing", raise_if_not_found=False
+        ),
         string="Rate Table before 2016-08-01",
         help="Art. 395 interest for days before 2016-08-01: the refinancing "
         "rate, or a table of average deposit rates that you enter.",
@@ -97,7 +100,10 @@ class ArPenaltyRule(models.Model):
         "whole period. The payment date is the as-of date while the invoice "
         "is unpaid.",
     )
-    rate_date = fields.Date()
+    rate_date = fields.Date(
+        help="Day whose rate applies to the whole period, when the rule takes "
+        "the rate on a fixed date.",
+    )
     grace_days = fields.Integer(
         help="Days after the due date without penalty. The first accruing "
         "day is the due date plus the grace days plus one.",
@@ -163,6 +169,9 @@ class ArPenaltyRule(models.Model):
     )
     product_id = fields.Many2one(
         comodel_name="product.product",
+        default=lambda self: self.env.ref(
+            "ar_collections.product_penalty", raise_if_not_found=False
+        ),
         check_company=True,
         help="Product of the penalty invoice lines; its taxes apply (none on "
         "the default product).",
@@ -174,6 +183,13 @@ class ArPenaltyRule(models.Model):
         help="Income account of the penalty invoice lines. Leave empty for "
         "the product's account.",
     )
+
+    def write(self, vals):
+        result = super().write(vals)
+        invoicing_only = {"name", "product_id", "account_id", "active", "fee_amount"}
+        if set(vals) - invoicing_only:
+            self.env["account.move"]._ar_penalty_mark_company_dirty(self.company_id)
+        return result
 
     @api.constrains("method", "rate")
     def _check_rate(self):
@@ -192,14 +208,19 @@ class ArPenaltyRule(models.Model):
                 "annual": MAX_ANNUAL_PERCENT,
             }.get(rule.method)
             if limit is not None and rule.rate > limit:
+                if rule.method == "annual":
+                    example = self.env._("such as 16 for 16 % a year")
+                else:
+                    example = self.env._("such as 0.1 for 0.1 % per day")
                 raise ValidationError(
                     self.env._(
                         "Rule %(rule)s: the rate %(rate)s %% is above %(limit)s %%, "
                         "which looks like a typing error. Enter the rate in "
-                        "percent, such as 0.1 for 0.1 %% per day.",
+                        "percent, %(example)s.",
                         rule=rule.name,
                         rate=rule.rate,
                         limit=limit,
+                        example=example,
                     )
                 )
 

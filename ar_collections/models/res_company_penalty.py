@@ -38,6 +38,12 @@ class ResCompany(models.Model):
         "penalties accrued up to the end of the previous month.",
     )
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "ar_penalty_rule_id" in vals:
+            self.env["account.move"]._ar_penalty_mark_company_dirty(self)
+        return result
+
     def _ar_ensure_penalty_rules(self):
         """Create the two usual penalty rules in companies that have none.
 

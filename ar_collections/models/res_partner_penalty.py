@@ -35,6 +35,14 @@ class ResPartner(models.Model):
         compute="_compute_ar_penalty_totals",
     )
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "ar_penalty_rule_id" in vals:
+            self.env["account.move"]._ar_penalty_mark_company_dirty(
+                self.env.company, partners=self
+            )
+        return result
+
     @api.depends_context("company")
     def _compute_ar_penalty_totals(self):
         company = self.env.company

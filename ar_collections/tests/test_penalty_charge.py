@@ -33,6 +33,14 @@ class TestPenaltyCharge(PenaltyCommon):
         self.assertEqual(invoice.ar_penalty_to_charge, 0.0)
         self.assertEqual(invoice.ar_penalty_accrued, 10.0)
 
+    def test_past_charge_keeps_later_figures(self):
+        invoice = self.make_invoice(1000, "2024-10-01", "2024-10-15")
+        self.refresh(invoice, "2024-10-30")
+        self.charge("2024-10-20")
+        self.assertEqual(invoice.ar_penalty_date, date(2024, 10, 30))
+        self.assertEqual(invoice.ar_penalty_charged, 5.0)
+        self.assertEqual(invoice.ar_penalty_to_charge, 10.0)
+
     def test_one_invoice_per_customer_and_currency(self):
         self.make_invoice(1000, "2024-10-01", "2024-10-15")
         self.make_invoice(500, "2024-10-01", "2024-10-15")
@@ -141,6 +149,16 @@ class TestPenaltyCharge(PenaltyCommon):
         )
         self.assertIn("10.41", event.result)
         self.assertFalse(self.charge("2025-02-20"))
+
+    def test_message_counts_penalty_of_paid_invoice(self):
+        paid = self.make_invoice(1000, "2025-01-01", "2025-01-20")
+        self.pay(paid, 1000, "2025-01-25")
+        self.make_invoice(500, "2025-01-01", "2025-01-31")
+        self.run_collection("2025-02-07")
+        claim = self.claims()
+        self.assertNotIn(paid.name, claim.line_ids.mapped("name"))
+        # 5 days on the paid invoice and 7 days on the open one.
+        self.assertEqual(claim.ar_penalty_amount, 5.0 + 3.5)
 
     def test_stage_fee_with_zero_rate(self):
         rule = self.make_rule(method="daily_percent", rate=0, fee_amount=50)

@@ -1,4 +1,5 @@
 from datetime import date
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
@@ -41,6 +42,9 @@ class TestPenaltyInvoice(PenaltyCommon):
         self.refresh(invoice, "2024-10-16")
         self.assertEqual(invoice.ar_penalty_to_charge, 1.0)
         self.assertEqual(invoice.ar_penalty_line_ids.days, 1)
+        self.assertEqual(
+            invoice.ar_penalty_line_ids.formula_text, "1,000.00 × 0.1 % × 1"
+        )
 
     def test_declining_balance_after_payments(self):
         rule = self.make_rule(method="annual", rate=10, day_count="act_365")
@@ -71,6 +75,21 @@ class TestPenaltyInvoice(PenaltyCommon):
         self.assertEqual(cap_line.amount, -250.0)
         self.assertEqual(sum(unpaid.ar_penalty_line_ids.mapped("amount")), 250.0)
         self.assertEqual(paid.ar_penalty_to_charge, 50.0)
+
+    def test_new_default_rule_recomputes_paid_invoices(self):
+        self.company.ar_penalty_rule_id = False
+        invoice = self.make_invoice(1000, "2025-01-01", "2025-01-31")
+        self.pay(invoice, 1000, "2025-02-05")
+        # The test cursor refuses commits; the job commits per batch.
+        with patch.object(self.env.cr, "commit", lambda: None):
+            self.env["account.move"]._cron_refresh_penalties()
+            self.assertEqual(invoice.ar_penalty_to_charge, 0.0)
+
+            self.company.ar_penalty_rule_id = self.rule
+            self.assertTrue(invoice.ar_penalty_dirty)
+            self.env["account.move"]._cron_refresh_penalties()
+        # Paid on 2025-02-05: five days late at 0.1 % a day.
+        self.assertEqual(invoice.ar_penalty_to_charge, 5.0)
 
     def test_dispute_days_excluded(self):
         disputed = self.make_invoice(800, "2025-01-01", "2025-02-01")
@@ -159,7 +178,7 @@ class TestPenaltyInvoice(PenaltyCommon):
         self.assertEqual(lines.mapped("amount"), [60.11, 143.44])
 
     def test_missing_rate_names_date(self):
-        rule = self.make_rule(method="art395")
+        rule = self.make_rule(method="art395", early_rate_table_id=False)
         invoice = self.make_invoice(1000, "2015-01-01", "2015-02-01")
         invoice.ar_penalty_rule_id = rule
         with self.assertRaisesRegex(UserError, "2015-02-02"):

@@ -160,11 +160,11 @@ class TestPenaltyReport(PenaltyCommon):
         self.assert_rows(lines, "ru_RU")
         for day_from, day_to, _days, _amount in EXPECTED_ROWS:
             row = self.row_of(lines, f"{day_from:%d.%m.%Y}", f"{day_to:%d.%m.%Y}")
-            self.assertTrue(row.endswith("К начислению"), row)
+            self.assertTrue(row.endswith("К выставлению"), row)
         total = self.format_amount(EXPECTED_TOTAL, "ru_RU")
         self.assertEqual(total, "14 947,94")
         self.assertIn(f"Начислено всего $ {total}", text)
-        self.assertIn(f"К начислению $ {total}", text)
+        self.assertIn(f"К выставлению $ {total}", text)
         self.assertIn("Выставлено $ 0,00", text)
         self.assertNotIn("Calculation of the late-payment penalty", text)
         self.assertNotIn("To charge", text)

@@ -10,8 +10,8 @@ class ArCreditOverrideWizard(models.TransientModel):
     _name = "ar.credit.override.wizard"
     _description = "Override Credit Block"
 
-    res_model = fields.Char(required=True, readonly=True)
-    res_id = fields.Integer(required=True, readonly=True)
+    res_model = fields.Char(string="Document Model", required=True, readonly=True)
+    res_id = fields.Integer(string="Document ID", required=True, readonly=True)
     document_name = fields.Char(string="Document", readonly=True)
     partner_id = fields.Many2one(
         comodel_name="res.partner", string="Customer", readonly=True
