@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .ar_penalty_calc import PenaltyRule
+from .res_company_penalty import default_rule_names
 
 # Article 395 of the Civil Code: from this day the key rate in force on each
 # day applies; earlier days use the rate table chosen on the rule.
@@ -183,6 +184,29 @@ class ArPenaltyRule(models.Model):
         help="Income account of the penalty invoice lines. Leave empty for "
         "the product's account.",
     )
+
+    def _set_default_name_translations(self, langs=None):
+        """Translate the names of the rules created on install into ``langs``.
+
+        ``langs`` defaults to every installed language. Names a user changed
+        are kept.
+        """
+        english = default_rule_names(self.with_context(lang="en_US").env)
+        if langs is None:
+            langs = [code for code, _label in self.env["res.lang"].get_installed()]
+        for lang in langs:
+            if lang == "en_US":
+                continue
+            names = dict(
+                zip(
+                    english,
+                    default_rule_names(self.with_context(lang=lang).env),
+                    strict=True,
+                )
+            )
+            for rule in self.with_context(lang="en_US"):
+                if rule.name in names:
+                    rule.update_field_translations("name", {lang: names[rule.name]})
 
     def write(self, vals):
         result = super().write(vals)

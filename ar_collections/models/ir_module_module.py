@@ -7,10 +7,11 @@ class IrModuleModule(models.Model):
     def _load_module_terms(
         self, modules, langs, overwrite=False, imported_module=False
     ):
-        """Also translate the default collection policy into newly loaded languages.
+        """Also translate the default policy and rules into newly loaded languages.
 
-        The default policy is created in code for each company, so its names
-        get no translation from the module's .po files by themselves.
+        The default policy and penalty rules are created in code for each
+        company, so their names get no translation from the module's .po
+        files by themselves.
         """
         result = super()._load_module_terms(
             modules, langs, overwrite=overwrite, imported_module=imported_module
@@ -23,4 +24,12 @@ class IrModuleModule(models.Model):
                 .search([])
             )
             policies._set_default_name_translations(langs)
+        if "ar_collections" in modules and "ar.penalty.rule" in self.env:
+            rules = (
+                self.env["ar.penalty.rule"]
+                .sudo()
+                .with_context(active_test=False)
+                .search([])
+            )
+            rules._set_default_name_translations(langs)
         return result

@@ -1,6 +1,14 @@
 from odoo import fields, models
 
 
+def default_rule_names(env):
+    """Return the names of the rules created on install, in ``env``'s language."""
+    return [
+        env._("Contract penalty 0.1% per day"),
+        env._("Interest under art. 395 Civil Code"),
+    ]
+
+
 class ResCompany(models.Model):
     _inherit = "res.company"  # pylint: disable=consider-merging-classes-inherited
 
@@ -62,17 +70,18 @@ class ResCompany(models.Model):
                 [("company_id", "=", company.id)], limit=1
             ):
                 continue
-            Rule.create(
+            english = default_rule_names(self.with_context(lang="en_US").env)
+            rules = Rule.with_context(lang="en_US").create(
                 [
                     {
-                        "name": self.env._("Contract penalty 0.1% per day"),
+                        "name": english[0],
                         "company_id": company.id,
                         "method": "daily_percent",
                         "rate": 0.1,
                         "product_id": product.id if product else False,
                     },
                     {
-                        "name": self.env._("Interest under art. 395 Civil Code"),
+                        "name": english[1],
                         "company_id": company.id,
                         "method": "art395",
                         "day_count": "act_act",
@@ -81,3 +90,4 @@ class ResCompany(models.Model):
                     },
                 ]
             )
+            rules._set_default_name_translations()

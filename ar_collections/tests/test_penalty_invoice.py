@@ -228,6 +228,22 @@ class TestPenaltyInvoice(PenaltyCommon):
 
 @tagged("post_install", "-at_install")
 class TestPenaltyRuleInput(PenaltyCommon):
+    def test_default_rule_names_translated(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(
+            ["ar_collections"], ["ru_RU"], overwrite=True
+        )
+        rules = self.env["ar.penalty.rule"].search(
+            [("company_id", "=", self.company.id), ("method", "=", "art395")]
+        )
+        shipped = rules.filtered(
+            lambda rule: rule.with_context(lang="en_US").name
+            == "Interest under art. 395 Civil Code"
+        )
+        self.assertEqual(
+            shipped.with_context(lang="ru_RU").name, "Проценты по ст. 395 ГК РФ"
+        )
+
     def test_negative_rate_rejected(self):
         with self.assertRaisesRegex(ValidationError, "-0.5"):
             self.make_rule(method="daily_percent", rate=-0.5)
