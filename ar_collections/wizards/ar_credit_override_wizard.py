@@ -25,7 +25,13 @@ class ArCreditOverrideWizard(models.TransientModel):
     )
 
     @api.model
-    def _action_open(self, document):
+    def _action_open(self, document, amount=0.0):
+        """Open the wizard for ``document``.
+
+        ``amount`` is what the document adds to the exposure when it goes
+        ahead, in company currency (0 for a draft invoice, which is already
+        counted), so the credit status shows the figures of the block.
+        """
         if not self.env.user.has_group("ar_collections.group_ar_credit_manager"):
             raise UserError(
                 self.env._(
@@ -34,7 +40,7 @@ class ArCreditOverrideWizard(models.TransientModel):
                 )
             )
         partner = document.partner_id.commercial_partner_id
-        check = partner._ar_credit_check(document.company_id)
+        check = partner._ar_credit_check(document.company_id, amount=amount)
         wizard = self.create(
             {
                 "res_model": document._name,
