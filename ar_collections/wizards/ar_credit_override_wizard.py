@@ -18,8 +18,9 @@ class ArCreditOverrideWizard(models.TransientModel):
     )
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
     status_text = fields.Text(string="Credit Status", readonly=True)
+    # Required in the form only: the wizard record is created before the
+    # manager types the reason, so the column must accept an empty value.
     reason = fields.Text(
-        required=True,
         help="Why the document may go ahead despite the block. It is logged on "
         "the customer and the document, and the collector is told.",
     )
@@ -67,6 +68,14 @@ class ArCreditOverrideWizard(models.TransientModel):
                 self.env._(
                     "Only a credit manager can override a credit block. Ask a "
                     "user of the Credit Manager group."
+                )
+            )
+        if not (self.reason or "").strip():
+            raise UserError(
+                self.env._(
+                    "Enter the reason for overriding the credit block of "
+                    "%(document)s.",
+                    document=self.document_name,
                 )
             )
         document = self.env[self.res_model].browse(self.res_id)
