@@ -24,7 +24,7 @@ class SaleOrder(models.Model):
     # Odoo's dependencies of this compute method, with the state and the rate.
     @api.depends("company_id", "partner_id", "amount_total", "state", "currency_rate")
     def _compute_partner_credit_warning(self):
-        super()._compute_partner_credit_warning()
+        result = super()._compute_partner_credit_warning()
         for order in self:
             partner = order.partner_id.commercial_partner_id
             company = order.company_id
@@ -36,8 +36,11 @@ class SaleOrder(models.Model):
             order.partner_credit_warning = self.env["account.move"]._ar_credit_warning(
                 partner, company, order._ar_credit_amount()
             )
+        return result
 
     def action_confirm(self):
+        # NOTE: online payments and portal signatures confirm through this
+        # method too, so in block mode they are rejected like the button.
         self._ar_check_credit_before_confirm()
         return super().action_confirm()
 
