@@ -20,7 +20,7 @@ import pytest
 
 import odoo
 
-MODULES = ["ar_collections", "ar_collections_sms"]
+MODULES = ["ar_collections", "ar_collections_sms", "ar_collections_sale"]
 # Tables of ar_collections models, which uninstalling must drop.
 MODULE_TABLES = ["ar_collection_claim", "ar_dispute"]
 ODOO_BIN = pathlib.Path(odoo.__file__).resolve().parent.parent / "odoo-bin"

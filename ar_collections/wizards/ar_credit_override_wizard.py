@@ -18,14 +18,21 @@ class ArCreditOverrideWizard(models.TransientModel):
     )
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
     status_text = fields.Text(string="Credit Status", readonly=True)
+    # Required in the form; action_confirm rejects an empty reason with a
+    # message, also for a wizard created by code.
     reason = fields.Text(
-        required=True,
         help="Why the document may go ahead despite the block. It is logged on "
         "the customer and the document, and the collector is told.",
     )
 
     @api.model
-    def _action_open(self, document):
+    def _action_open(self, document, amount=0.0):
+        """Open the wizard for ``document``.
+
+        ``amount`` is what the document adds to the exposure when it goes
+        ahead, in company currency (0 for a draft invoice, which is already
+        counted), so the credit status shows the figures of the block.
+        """
         if not self.env.user.has_group("ar_collections.group_ar_credit_manager"):
             raise UserError(
                 self.env._(
@@ -34,7 +41,7 @@ class ArCreditOverrideWizard(models.TransientModel):
                 )
             )
         partner = document.partner_id.commercial_partner_id
-        check = partner._ar_credit_check(document.company_id)
+        check = partner._ar_credit_check(document.company_id, amount=amount)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Override Credit Block"),
@@ -58,6 +65,14 @@ class ArCreditOverrideWizard(models.TransientModel):
                 self.env._(
                     "Only a credit manager can override a credit block. Ask a "
                     "user of the Credit Manager group."
+                )
+            )
+        if not (self.reason or "").strip():
+            raise UserError(
+                self.env._(
+                    "Enter the reason for overriding the credit block of "
+                    "%(document)s.",
+                    document=self.document_name,
                 )
             )
         document = self.env[self.res_model].browse(self.res_id)

@@ -1,0 +1,2 @@
+from . import ar_credit_exposure
+from . import sale_order_credit
