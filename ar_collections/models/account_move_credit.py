@@ -60,7 +60,7 @@ class AccountMove(models.Model):
             )
 
     def _compute_partner_credit_warning(self):
-        super()._compute_partner_credit_warning()
+        result = super()._compute_partner_credit_warning()
         for move in self:
             if move.state != "draft" or move.move_type != "out_invoice":
                 continue
@@ -75,6 +75,7 @@ class AccountMove(models.Model):
             move.partner_credit_warning = self._ar_credit_warning(
                 partner, move.company_id, current
             )
+        return result
 
     @api.model
     def _ar_credit_warning(self, partner, company, amount):

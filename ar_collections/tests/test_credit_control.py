@@ -219,7 +219,7 @@ class TestCreditOverride(CreditCommon):
         wizard = (
             self.env["ar.credit.override.wizard"]
             .with_user(self.manager)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": "Payment promised by the CFO"})
         )
         self.assertIn("over the credit limit", wizard.status_text)

@@ -157,7 +157,7 @@ class TestOrderConfirm(SaleCreditCase):
         wizard = (
             self.env["ar.credit.override.wizard"]
             .with_user(self.manager)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": "Paid by bank transfer today"})
         )
         self.assertIn("2,100.00", wizard.status_text)
@@ -193,7 +193,7 @@ class TestOrderConfirm(SaleCreditCase):
         wizard = (
             self.env["ar.credit.override.wizard"]
             .with_user(self.manager)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({})
         )
 
