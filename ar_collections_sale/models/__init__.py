@@ -1,2 +1,3 @@
 from . import ar_credit_exposure
 from . import sale_order_credit
+from . import payment_transaction

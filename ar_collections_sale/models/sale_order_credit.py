@@ -39,10 +39,63 @@ class SaleOrder(models.Model):
         return result
 
     def action_confirm(self):
-        # NOTE: online payments and portal signatures confirm through this
-        # method too, so in block mode they are rejected like the button.
         self._ar_check_credit_before_confirm()
         return super().action_confirm()
+
+    def _validate_order(self):
+        """Leave a signed portal quotation unconfirmed when credit control blocks it.
+
+        The customer signed online without paying: instead of an error on
+        the portal, the quotation stays to be confirmed and the salesperson
+        gets an activity with the reasons.
+        """
+        blocked = self.browse()
+        for order in self:
+            check = order._ar_credit_check_order()
+            if check and check.blocks and not order._ar_has_override():
+                blocked |= order
+                order._ar_schedule_credit_activity(
+                    order.user_id,
+                    self.env._("Signed quotation held by credit control"),
+                    check,
+                )
+        if blocked:
+            _logger.info(
+                "Signed quotations %s left unconfirmed by credit control", blocked.ids
+            )
+        return super(SaleOrder, self - blocked)._validate_order()
+
+    def _ar_credit_check_order(self):
+        """Return the credit check of confirming this order, or None if it adds nothing."""
+        self.ensure_one()
+        amount = self._ar_credit_amount()
+        if self.company_id.currency_id.compare_amounts(amount, 0) <= 0:
+            return None
+        partner = self.partner_id.commercial_partner_id
+        return partner._ar_credit_check(self.company_id, amount=amount)
+
+    def _ar_has_override(self):
+        return bool(
+            self.env["ar.credit.override"]
+            .sudo()
+            .search_count(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("used", "=", False),
+                ],
+                limit=1,
+            )
+        )
+
+    def _ar_schedule_credit_activity(self, user, summary, check):
+        """Plan a to-do for ``user`` on the order, with the credit check's reasons."""
+        self.sudo().activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=summary,
+            note="\n".join(check.reasons),
+            user_id=(user or self.env.user).id,
+        )
 
     def _ar_check_credit_before_confirm(self):
         """Reject confirming orders of customers blocked by credit control.
@@ -71,6 +124,18 @@ class SaleOrder(models.Model):
             exposure.orders += amount
             exposure.order_ids.append(order.id)
             if not check.blocks:
+                continue
+
+            if self.env.context.get("ar_credit_paid_online"):
+                # The customer has paid: the order is confirmed as usual and
+                # the collector is told, since the customer is over its terms.
+                case = partner._ar_credit_case(company)
+                collector = case.collector_id or partner.ar_collector_id or order.user_id
+                order._ar_schedule_credit_activity(
+                    collector,
+                    self.env._("Paid online order confirmed over a credit block"),
+                    check,
+                )
                 continue
 
             override = self.env["ar.credit.override"]._take(order)
