@@ -18,3 +18,5 @@ from . import test_penalty_charge_restart
 from . import test_penalty_report
 from . import test_penalty_query_count
 from . import test_penalty_rate_refresh
+from . import test_credit_score
+from . import test_credit_score_query_count
