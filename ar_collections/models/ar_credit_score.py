@@ -265,6 +265,7 @@ class ArCreditScore(models.Model):
             )
             vals["date"] = as_of
             record = scores.get(partner.id)
+            old_segment = record.segment_id if record else segments.browse()
             if record:
                 changed = {
                     name: value
@@ -278,7 +279,6 @@ class ArCreditScore(models.Model):
                     dict(vals, partner_id=partner.id, company_id=company.id)
                 )
 
-            old_segment = record.segment_id if record else segments.browse()
             if old_segment != segment or limit_changed:
                 history_vals.append(
                     {

@@ -224,6 +224,16 @@ class TestCreditScore(ArCollectionsCommon):
         by_code["B"].min_score = customer_score.score - 1
         customer_score = self.score_of(self.customer)
         self.assertEqual(customer_score.segment_id, by_code["B"])
+        changes = self.env["ar.credit.score.history"].search(
+            [("partner_id", "=", self.customer.id)], order="id"
+        )
+        self.assertEqual(
+            [
+                (change.old_segment_id.code, change.segment_id.code)
+                for change in changes
+            ],
+            [(False, "C"), ("C", "B")],
+        )
 
     def test_dynamic_limit_applied_and_logged(self):
         History = self.env["ar.credit.score.history"]
