@@ -32,13 +32,15 @@ class TestCreditScore(ArCollectionsCommon):
         super().setUpClass()
         # (amount, due date, [(paid amount, payment date)]) of the main
         # customer: paid on time, paid late, open overdue, partly paid and
-        # overdue, and an old item paid late outside the 365 days.
+        # overdue, an old item paid late outside the 365 days, and an item
+        # due on the scoring date, which is not yet scored.
         cls.history = [
             (1000.0, date(2025, 3, 31), [(1000.0, date(2025, 3, 20))]),
             (2000.0, date(2025, 4, 30), [(2000.0, date(2025, 5, 10))]),
             (500.0, date(2025, 6, 10), []),
             (400.0, date(2025, 5, 31), [(100.0, date(2025, 5, 20))]),
             (700.0, date(2024, 5, 31), [(700.0, date(2024, 7, 30))]),
+            (300.0, AS_OF, []),
         ]
         cls.make_history(cls.customer, cls.history)
         cls.punctual = cls.env["res.partner"].create(
@@ -152,7 +154,7 @@ class TestCreditScore(ArCollectionsCommon):
         score = self.score_of(self.customer)
 
         expected = self.expected_figures(self.history, AS_OF)
-        self.assertEqual(expected["item_count"], 4, "the 2024 item is outside")
+        self.assertEqual(expected["item_count"], 4, "2024 and due-today items out")
         self.assertEqual(expected["on_time_count"], 1)
         self.assertEqual(expected["overdue_count"], 2)
         self.check_figures(score, expected)
@@ -283,11 +285,11 @@ class TestCreditScore(ArCollectionsCommon):
             ({"min_score": 90.0}, "90.0"),
             ({"limit_multiple": 0.0}, "Segment B"),
         ]
-        for vals, shown in cases:
+        for vals, expected_text in cases:
             with self.subTest(vals=vals):
                 with self.assertRaises(ValidationError) as caught:
                     segment_b.write(vals)
-                self.assertIn(shown, str(caught.exception))
+                self.assertIn(expected_text, str(caught.exception))
                 segment_b.invalidate_recordset()
                 self.assertEqual(segment_b.limit_multiple, 2.0)
                 self.assertEqual(segment_b.limit_cap, 0.0)
