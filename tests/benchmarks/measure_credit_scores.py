@@ -34,7 +34,7 @@ import sys
 import time
 import tracemalloc
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from benchmark_args import parse_date
 
