@@ -214,3 +214,90 @@ def penalties_by_invoice(invoices, as_of, penalty):
         if amount > 0:
             result[invoice["invoice"]] = amount
     return result
+
+
+# Payment-discipline scores. Every invoice of the CSV is one receivable item
+# paid in full on its SettledDate. The scored invoices of a customer as of D
+# are those due on or after D - 365 days and before D; an invoice settled on
+# or before D is paid on time when SettledDate <= DueDate, and its days late
+# are SettledDate - DueDate otherwise; an invoice still open on D is
+# D - DueDate days late. The current overdue is the amount of the invoices
+# open on D and due before D. The weights below restate the score formula
+# documented in the module's README.
+
+SCORE_HISTORY_DAYS = 365
+SCORE_ON_TIME_POINTS = Decimal(50)
+SCORE_LATENESS_POINTS = Decimal(30)
+SCORE_LATENESS_ZERO_DAYS = Decimal(60)
+SCORE_OVERDUE_POINTS = Decimal(20)
+
+
+def payment_discipline_by_customer(invoices, as_of):
+    """Return {customerID: figures} of the customers with a scored invoice.
+
+    The figures are item_count, on_time_count, on_time_share (percent),
+    avg_days_late, weighted_days_late, overdue_amount, overdue_count,
+    invoiced_amount (invoices dated in the 365 days up to ``as_of``) and
+    score, as ``Decimal`` values.
+    """
+    window_start = as_of - datetime.timedelta(days=SCORE_HISTORY_DAYS)
+    result = {}
+    by_customer = defaultdict(list)
+    for invoice in invoices:
+        by_customer[invoice["customer"]].append(invoice)
+    for customer, rows in by_customer.items():
+        scored = []
+        overdue = Decimal(0)
+        overdue_count = 0
+        for invoice in rows:
+            if invoice["invoice_date"] > as_of:
+                continue
+            is_open = invoice["settled_date"] > as_of
+            if is_open and invoice["due_date"] < as_of:
+                overdue += invoice["amount"]
+                overdue_count += 1
+            if not window_start <= invoice["due_date"] < as_of:
+                continue
+            end = as_of if is_open else invoice["settled_date"]
+            days_late = max(0, (end - invoice["due_date"]).days)
+            scored.append((invoice["amount"], days_late, not is_open and not days_late))
+        if not scored:
+            continue
+        count = len(scored)
+        amount = sum(row[0] for row in scored)
+        on_time = sum(1 for row in scored if row[2])
+        weighted = sum(row[0] * row[1] for row in scored) / amount
+        lateness = max(Decimal(0), 1 - weighted / SCORE_LATENESS_ZERO_DAYS)
+        overdue_part = 1 - min(Decimal(1), overdue / amount)
+        score = (
+            SCORE_ON_TIME_POINTS * on_time / count
+            + SCORE_LATENESS_POINTS * lateness
+            + SCORE_OVERDUE_POINTS * overdue_part
+        )
+        result[customer] = {
+            "item_count": count,
+            "on_time_count": on_time,
+            "on_time_share": Decimal(100) * on_time / count,
+            "avg_days_late": Decimal(sum(row[1] for row in scored)) / count,
+            "weighted_days_late": weighted,
+            "overdue_amount": overdue,
+            "overdue_count": overdue_count,
+            "invoiced_amount": sum(
+                invoice["amount"]
+                for invoice in rows
+                if window_start < invoice["invoice_date"] <= as_of
+            ),
+            "score": score.quantize(CENT, rounding=ROUND_HALF_UP),
+        }
+    return result
+
+
+def segment_of(score, thresholds):
+    """Return the code of the first (code, minimum score) pair that ``score`` reaches.
+
+    ``thresholds`` goes from the best segment to the worst.
+    """
+    for code, minimum in thresholds:
+        if score >= minimum:
+            return code
+    return None

@@ -32,3 +32,8 @@ from . import res_company_credit
 from . import res_partner_credit
 from . import ar_credit_override
 from . import account_move_credit
+from . import ar_credit_score_sql
+from . import ar_credit_segment
+from . import ar_credit_score_history
+from . import ar_credit_score
+from . import res_partner_credit_score

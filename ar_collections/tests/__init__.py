@@ -20,3 +20,5 @@ from . import test_penalty_query_count
 from . import test_penalty_rate_refresh
 from . import test_credit_control
 from . import test_credit_rpc
+from . import test_credit_score
+from . import test_credit_score_query_count
