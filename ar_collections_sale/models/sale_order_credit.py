@@ -66,7 +66,7 @@ class SaleOrder(models.Model):
         return super(SaleOrder, self - blocked)._validate_order()
 
     def _ar_credit_check_order(self):
-        """Return the credit check of confirming this order, or None if it adds nothing."""
+        """Return the credit check of confirming this order, or None if it adds 0."""
         self.ensure_one()
         amount = self._ar_credit_amount()
         if self.company_id.currency_id.compare_amounts(amount, 0) <= 0:
@@ -130,7 +130,9 @@ class SaleOrder(models.Model):
                 # The customer has paid: the order is confirmed as usual and
                 # the collector is told, since the customer is over its terms.
                 case = partner._ar_credit_case(company)
-                collector = case.collector_id or partner.ar_collector_id or order.user_id
+                collector = (
+                    case.collector_id or partner.ar_collector_id or order.user_id
+                )
                 order._ar_schedule_credit_activity(
                     collector,
                     self.env._("Paid online order confirmed over a credit block"),

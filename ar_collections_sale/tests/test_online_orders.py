@@ -43,7 +43,9 @@ class TestOnlineOrders(PaymentCommon):
         )
 
     def activities_of(self, user):
-        return self.order.activity_ids.filtered(lambda activity: activity.user_id == user)
+        return self.order.activity_ids.filtered(
+            lambda activity: activity.user_id == user
+        )
 
     def test_button_blocked(self):
         with self.assertRaises(UserError):
