@@ -7,7 +7,7 @@ from odoo import api, models
 
 @dataclass
 class CreditExposure:
-    """What a customer owes or is committed to owe one company.
+    """Amounts a customer owes, or is committed to owe, one company.
 
     Every amount is in the company currency, taken from the figure Odoo
     stores in that currency, so nothing is converted twice.

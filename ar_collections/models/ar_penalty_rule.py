@@ -25,7 +25,7 @@ METHODS = [
 
 
 class ArPenaltyRule(models.Model):
-    """How overdue invoices accrue late-payment penalties (неустойка, пени)."""
+    """Method and parameters of late-payment penalties (неустойка, пени)."""
 
     _name = "ar.penalty.rule"
     _description = "Late-Payment Penalty Rule"

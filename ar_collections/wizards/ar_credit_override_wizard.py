@@ -26,13 +26,7 @@ class ArCreditOverrideWizard(models.TransientModel):
     )
 
     @api.model
-    def _action_open(self, document, amount=0.0):
-        """Open the wizard for ``document``.
-
-        ``amount`` is what the document adds to the exposure when it goes
-        ahead, in company currency (0 for a draft invoice, which is already
-        counted), so the credit status shows the figures of the block.
-        """
+    def _check_credit_manager(self):
         if not self.env.user.has_group("ar_collections.group_ar_credit_manager"):
             raise UserError(
                 self.env._(
@@ -40,6 +34,16 @@ class ArCreditOverrideWizard(models.TransientModel):
                     "user of the Credit Manager group."
                 )
             )
+
+    @api.model
+    def _action_open(self, document, amount=0.0):
+        """Open the wizard for ``document``.
+
+        ``amount`` is what the document adds to the exposure when it goes
+        ahead, in company currency (0 for a draft invoice, which is already
+        counted), so the credit status shows the figures of the block.
+        """
+        self._check_credit_manager()
         partner = document.partner_id.commercial_partner_id
         check = partner._ar_credit_check(document.company_id, amount=amount)
         return {
@@ -60,13 +64,7 @@ class ArCreditOverrideWizard(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        if not self.env.user.has_group("ar_collections.group_ar_credit_manager"):
-            raise UserError(
-                self.env._(
-                    "Only a credit manager can override a credit block. Ask a "
-                    "user of the Credit Manager group."
-                )
-            )
+        self._check_credit_manager()
         if not (self.reason or "").strip():
             raise UserError(
                 self.env._(

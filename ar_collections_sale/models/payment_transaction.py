@@ -8,7 +8,7 @@ class PaymentTransaction(models.Model):
         """Confirm orders paid online even when credit control would block them.
 
         The payment is already taken, so refusing the order would only leave
-        the customer's money without an order; the collector is told instead.
+        the customer's money without an order; the collector gets an activity instead.
         """
         return super(
             PaymentTransaction, self.with_context(ar_credit_paid_online=True)

@@ -128,7 +128,7 @@ class SaleOrder(models.Model):
 
             if self.env.context.get("ar_credit_paid_online"):
                 # The customer has paid: the order is confirmed as usual and
-                # the collector is told, since the customer is over its terms.
+                # the collector gets an activity, since the customer is over its terms.
                 case = partner._ar_credit_case(company)
                 collector = (
                     case.collector_id or partner.ar_collector_id or order.user_id
